@@ -1,0 +1,19 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface CliIO {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  stdout: { write(text: string): void; isTTY?: boolean };
+  stderr: { write(text: string): void; isTTY?: boolean };
+}
+
+/** A mistake in how rollsafe was called or configured: exit code 2, one clear line. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const EXIT_CLEAN = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;

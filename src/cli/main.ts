@@ -1,0 +1,102 @@
+/**
+ * `rollsafe <command> [options]`. Exit codes: 0 clean, 1 findings at error severity, 2 usage or config error.
+ */
+import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
+import type { Command } from './command.js';
+import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
+import { commands, defaultCommand } from './commands/index.js';
+
+function packageVersion(): string {
+  // Works from source (src/cli) and from the build (dist/src/cli).
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'rollsafe' && pkg.version) return pkg.version;
+    } catch {
+      // try the next candidate
+    }
+  }
+  return '0.0.0';
+}
+
+export const VERSION = packageVersion();
+
+function globalHelp(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    `rollsafe ${VERSION} — migration safety for PostgreSQL: does the code still running survive this migration?`,
+    '',
+    'Usage: rollsafe [command] [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}${c === defaultCommand ? ' (default)' : ''}`),
+    '',
+    'Run `rollsafe <command> --help` for a command\'s options.',
+    'Exit codes: 0 clean, 1 findings at error severity, 2 usage or configuration error.',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  const lines = [`Usage: ${command.usage}`, '', command.summary, '', 'Options:'];
+  const entries = Object.entries(command.options).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` <${spec.placeholder ?? 'value'}>` : ''}`;
+    return [flag, spec.description] as const;
+  });
+  entries.push(['-h, --help', 'show this help']);
+  const width = Math.max(...entries.map(([f]) => f.length));
+  for (const [flag, description] of entries) lines.push(`  ${flag.padEnd(width)}  ${description}`);
+  return lines.join('\n') + '\n';
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  try {
+    const first = argv[0];
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      if (first === undefined && defaultCommand) return await runCommand(defaultCommand, [], io);
+      io.stdout.write(globalHelp());
+      return 0;
+    }
+    if (first === '--version' || first === '-v') {
+      io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    const named = commands.find((c) => c.name === first);
+    if (named) return await runCommand(named, argv.slice(1), io);
+    if (first.startsWith('-') || !defaultCommand) {
+      if (!defaultCommand) throw new UsageError(`unknown command "${first}"; run rollsafe --help`);
+      return await runCommand(defaultCommand, argv, io);
+    }
+    // A positional that is not a command: files for the default command (check), if it looks like a path.
+    if (/[./\\]/.test(first)) return await runCommand(defaultCommand, argv, io);
+    throw new UsageError(`unknown command "${first}"; commands are ${commands.map((c) => c.name).join(', ')}`);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`rollsafe: ${error.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw error;
+  }
+}
+
+async function runCommand(command: Command, argv: string[], io: CliIO): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    io.stdout.write(commandHelp(command));
+    return 0;
+  }
+  let parsed;
+  try {
+    const options = Object.fromEntries(
+      Object.entries(command.options).map(([name, spec]) => {
+        const { description: _d, placeholder: _p, ...rest } = spec;
+        return [name, rest];
+      }),
+    );
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
+    throw new UsageError(`${command.name}: ${message}`);
+  }
+  return command.run(parsed as Parameters<Command['run']>[0], io);
+}

@@ -1,0 +1,28 @@
+/**
+ * The contract of one ORM / query-library module in `src/code/extractors/`. The scanner parses each
+ * TS/JS file once (`ts.createSourceFile`) and hands it to every extractor whose `wants()` accepts the text.
+ */
+import type { ts } from 'ts-morph';
+import type { CodeContext } from './reference.js';
+import type { FileFacts, ImportBinding } from './facts.js';
+
+export interface ExtractInput {
+  /** Repository-relative path. */
+  path: string;
+  text: string;
+  context: CodeContext;
+  /** Parsed TS/JS tree (syntax only); absent for non-script files such as `schema.prisma`. */
+  sourceFile?: ts.SourceFile;
+  /** Import bindings of the file, computed once. */
+  imports: ImportBinding[];
+}
+
+export interface Extractor {
+  name: string;
+  /** File kinds it reads besides TS/JS sources, by extension (`.prisma`). */
+  extraExtensions?: string[];
+  /** Cheap text test (imports, tags, file name) deciding whether `extract` is worth calling. */
+  wants(text: string, path: string): boolean;
+  /** Adds what the file says to `facts`. Must not throw on odd code: record a diagnostic instead. */
+  extract(input: ExtractInput, facts: FileFacts): void;
+}

@@ -1,0 +1,83 @@
+/**
+ * What one file says about the database, before names are resolved across files and through naming
+ * strategies. FileFacts are what the cache stores (keyed by the file's git blob SHA), so nothing here
+ * may depend on configuration or on other files.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import type { SourceLocation } from '../location.js';
+import type { CodeContext, Confidence, Reference, ReferenceKind } from './reference.js';
+
+export type OrmName = 'prisma' | 'drizzle' | 'typeorm' | 'sequelize' | 'mikro-orm';
+
+export interface FieldDeclaration {
+  /** Property / field name in code (`emailAddress`). */
+  name: string;
+  /** Explicit database column name (`@map("email")`, `@Column({ name })`, `field: 'email'`, drizzle `text('email')`); absent when derived by the naming strategy. */
+  column?: string;
+  /** Selected on every read by default (false for `select: false`, relations, `@ignore`). */
+  selected: boolean;
+  /** Written on create by default (false for generated/read-only fields). */
+  written: boolean;
+  /** Part of the model but not a column of this table (relation fields, virtual attributes). */
+  virtual?: boolean;
+  location: SourceLocation;
+  snippet: string;
+}
+
+export interface ModelDeclaration {
+  orm: OrmName;
+  /** Name code uses for the model: class / export / Prisma model / sequelize model name. */
+  name: string;
+  /** Explicit table name; absent when derived by the naming strategy from `name`. */
+  table?: string;
+  schema?: string;
+  fields: FieldDeclaration[];
+  /** ORM options that add columns or change naming (`paranoid`, `timestamps`, `underscored`, drizzle `casing`). */
+  options?: Record<string, string | boolean>;
+  /** For TS models, whether and under which name it is exported (`export const users = pgTable…`). */
+  exportedAs?: string[];
+  location: SourceLocation;
+  snippet: string;
+}
+
+/** A local name bound by an import: `import { users as u } from './schema'` → { local: 'u', imported: 'users', from: './schema' }. */
+export interface ImportBinding {
+  local: string;
+  /** `default`, `*` (namespace), or the exported name. */
+  imported: string;
+  /** The module specifier as written. */
+  from: string;
+}
+
+/**
+ * A use of a model that can only be resolved with the declarations of other files:
+ * `db.select().from(users)`, `prisma.user.findMany({ select: { email: true } })`, `repo.find({ select: ['email'] })`.
+ */
+export interface ModelUsage {
+  orm: OrmName;
+  /** How the model is named here: a local identifier (resolved through imports) or an ORM model name (Prisma delegates). */
+  model: { symbol: string } | { modelName: string };
+  /** Explicit fields used (property names in code). */
+  fields: { name: string; kind: ReferenceKind; location: SourceLocation; snippet: string }[];
+  /**
+   * Table-level effect: `read` of every selected field (no narrowing `select`), `insert` (writes every written
+   * field or `insertFields`), `delete`, or `none` when only the explicit fields matter.
+   */
+  effect: 'read-all' | 'insert' | 'delete' | 'none';
+  /** For `insert` with explicit data: the fields given. */
+  insertFields?: string[];
+  confidence: Confidence;
+  location: SourceLocation;
+  snippet: string;
+}
+
+export interface FileFacts {
+  path: string;
+  context: CodeContext;
+  /** References already in database names (raw SQL, knex/kysely strings). */
+  references: Reference[];
+  models: ModelDeclaration[];
+  usages: ModelUsage[];
+  imports: ImportBinding[];
+  diagnostics: Diagnostic[];
+}

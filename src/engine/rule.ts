@@ -1,0 +1,9 @@
+import type { Rule, RuleDefinition } from './types.js';
+
+export const DOCS_BASE_URL = 'https://github.com/rollsafe/rollsafe/blob/main/docs/rules/';
+
+/** Declares a rule; the file name in `rules/` must equal `id`. */
+export function defineRule(definition: RuleDefinition): Rule {
+  if (!/^[a-z][a-z0-9-]*$/.test(definition.id)) throw new Error(`rule id must be kebab-case: ${definition.id}`);
+  return { ...definition, url: `${DOCS_BASE_URL}${definition.id}.md` };
+}

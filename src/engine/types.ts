@@ -1,0 +1,145 @@
+/**
+ * What rules read (RuleContext) and what they produce (Finding).
+ */
+import type { SourceLocation } from '../location.js';
+import type { Migration, TransactionMode } from '../migrations/migration.js';
+import type { Change, LockMode, QualifiedName, StatementInfo } from '../sql/types.js';
+import type { Schema } from '../schema/model.js';
+import type { Reference } from '../code/reference.js';
+import type { ReferenceIndex } from '../code/reference-index.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type RuleFamily = 'code-aware' | 'lock' | 'type-choice' | 'meta';
+
+/** The code of one release that will run against the new schema. */
+export interface LiveSource {
+  /** `worktree` (the new code) or `base` (the release still running), or the name of an extra live ref from config. */
+  name: string;
+  /** Git ref it was read from; null for the working tree. */
+  ref: string | null;
+  /** For people: `worktree`, `base origin/main`. */
+  label: string;
+  references: ReferenceIndex;
+}
+
+export interface LiveReference extends Reference {
+  /** `worktree` or `base` (or an extra live source's name). */
+  source: string;
+  ref: string | null;
+}
+
+export interface FixStep {
+  title: string;
+  sql?: string;
+  /** A code change to make (ORM model edit), as text. */
+  code?: string;
+}
+
+/** The safe expand/contract sequence to use instead. */
+export interface Fix {
+  summary: string;
+  steps: FixStep[];
+}
+
+export interface LockInfo {
+  mode: LockMode;
+  /** `"public"."users"` as people write it: `users` when in public. */
+  table: string;
+  /** What the lock blocks, in words: `reads and writes`, `writes`. */
+  blocks: string;
+}
+
+export interface Finding {
+  rule: string;
+  severity: Severity;
+  /** One sentence: what is wrong, in the user's words. */
+  message: string;
+  /** Path of the migration. */
+  migration: string;
+  location: SourceLocation;
+  statement: StatementInfo;
+  target?: { schema: string; table: string; column?: string };
+  /** The live code that makes the change unsafe (code-aware rules). */
+  references: LiveReference[];
+  lock?: LockInfo;
+  fix?: Fix;
+  /** Short help line (what to change). */
+  help?: string;
+}
+
+/** One change of the migration with the schema just before and just after it. */
+export interface ChangeStep {
+  change: Change;
+  before: Schema;
+  after: Schema;
+}
+
+export type DeployModel = 'before-deploy' | 'after-deploy';
+
+export interface RuleContext {
+  migration: Migration;
+  /** Every change of the migration, in order, with the schema around each. */
+  steps: ChangeStep[];
+  /** Schema before the migration / after it. */
+  before: Schema;
+  after: Schema;
+  /** Postgres major version the migration targets. */
+  pgVersion: number;
+  /** Whether the migration's tool runs it inside a transaction (explicit BEGIN/COMMIT are Changes). */
+  transaction: TransactionMode;
+  deployModel: DeployModel;
+  /** Code sources that must survive this migration (depends on the deploy model and the migration's phase). */
+  live: LiveSource[];
+  /** True when the table (or view) did not exist before the new migrations of this change set: no lock hazard, no live user. */
+  isNew(name: QualifiedName): boolean;
+  /** Rule options from config. */
+  options: Readonly<Record<string, unknown>>;
+  report(finding: ReportedFinding): void;
+}
+
+export type ReportedFinding = Omit<Finding, 'rule' | 'severity' | 'migration' | 'references'> & {
+  severity?: Severity;
+  references?: LiveReference[];
+};
+
+export interface RuleExample {
+  /** Migration SQL. */
+  sql: string;
+  /** Application code live at the base ref, for code-aware rules: path → text. */
+  code?: Record<string, string>;
+  /** Postgres major version for the example (default: current). */
+  pgVersion?: number;
+  /** Shown above the example in the docs. */
+  title?: string;
+}
+
+export interface RuleDocs {
+  /** Markdown: what goes wrong (the lock, the failure). */
+  problem: string;
+  /** Markdown: the safe alternative, with SQL. */
+  solution: string;
+  /** `invalid` examples must each produce at least one finding of this rule; `valid` ones none. Checked by a test. */
+  examples: { invalid: RuleExample[]; valid: RuleExample[] };
+  /** Postgres versions the rule's behaviour depends on, in words. */
+  versions?: string;
+  /** Options the rule accepts, in words. */
+  options?: Record<string, string>;
+  /** squawk rule names this rule covers (for docs/coming-from-squawk.md). */
+  squawk?: string[];
+}
+
+export interface RuleDefinition {
+  id: string;
+  family: RuleFamily;
+  severity: Severity;
+  /** One line, used in the rule table and `--help`. */
+  summary: string;
+  docs: RuleDocs;
+  check(ctx: RuleContext): void;
+}
+
+export interface Rule extends RuleDefinition {
+  /** Link to the rule's docs page. */
+  url: string;
+}

@@ -1,0 +1,281 @@
+/**
+ * One SQL file → its statements, with exact locations. A statement Postgres cannot parse becomes one
+ * diagnostic and the rest of the file is still analysed.
+ *
+ * Fast path: parse the whole file once (libpg-query returns each statement's byte range). Only when that
+ * fails is the file split with Postgres' scanner and each piece parsed on its own.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import type { SourceLocation } from '../location.js';
+import { SourceText } from '../text.js';
+import { parseSql, scanSql, SqlSyntaxError, type Node, type Token } from './parser.js';
+
+export interface SqlStatement {
+  index: number;
+  /** libpg-query node type, e.g. `AlterTableStmt`. */
+  type: string;
+  /** The node's payload (`{ relation, cmds, … }` for an AlterTableStmt). */
+  node: Record<string, unknown>;
+  /** The wrapped node as libpg-query returns it (`{ AlterTableStmt: {…} }`). */
+  raw: Node;
+  /** String offsets of the statement in the file (without the terminating `;`). */
+  start: number;
+  end: number;
+  text: string;
+  location: SourceLocation;
+  /** File byte offset that the `location` fields inside `node` are relative to. */
+  byteBase: number;
+}
+
+export interface SqlComment {
+  /** String offsets in the file. */
+  start: number;
+  end: number;
+  text: string;
+  line: number;
+}
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export class SqlFile {
+  readonly path: string;
+  readonly source: SourceText;
+  readonly statements: SqlStatement[] = [];
+  readonly diagnostics: Diagnostic[] = [];
+  private commentCache: SqlComment[] | undefined;
+
+  constructor(path: string, text: string) {
+    this.path = path;
+    this.source = new SourceText(text);
+    this.parse();
+  }
+
+  get text(): string {
+    return this.source.text;
+  }
+
+  /** Location of a string-offset range of this file. */
+  locate(start: number, end: number = start): SourceLocation {
+    const a = this.source.position(start);
+    const b = this.source.position(Math.max(start, end));
+    return { path: this.path, line: a.line, column: a.column, endLine: b.line, endColumn: b.column };
+  }
+
+  /** String offset in the file of a `location` field (bytes) found inside a statement's node. */
+  nodeOffset(statement: SqlStatement, byteLocation: number | undefined): number {
+    if (byteLocation === undefined || byteLocation < 0) return statement.start;
+    return this.source.byteToChar(statement.byteBase + byteLocation);
+  }
+
+  /** Every comment in the file, from Postgres' scanner (falls back to `--` line comments if the file cannot be scanned). */
+  comments(): SqlComment[] {
+    if (!this.commentCache) this.commentCache = this.scanComments();
+    return this.commentCache;
+  }
+
+  /**
+   * String ranges of the sub-commands of an ALTER TABLE statement, in the order of its `cmds`
+   * (libpg-query gives sub-commands no locations). Returns null when the split does not match.
+   */
+  alterTableCommandSpans(statement: SqlStatement, commandCount: number): Span[] | null {
+    const relation = statement.node.relation as { location?: number } | undefined;
+    if (!relation || relation.location === undefined) return null;
+    let tokens: Token[];
+    const stmtByteStart = this.source.charToByte(statement.start);
+    try {
+      tokens = scanSql(statement.text);
+    } catch {
+      return null;
+    }
+    const relByte = statement.byteBase + relation.location - stmtByteStart;
+    let i = tokens.findIndex((t) => t.start >= relByte);
+    if (i < 0) return null;
+    // Skip the (possibly qualified) table name and an optional `*`.
+    i++;
+    while (i + 1 < tokens.length && tokens[i]!.text === '.') i += 2;
+    if (i < tokens.length && tokens[i]!.text === '*') i++;
+    const spans: Span[] = [];
+    let depth = 0;
+    let first = i;
+    const toChar = (byteInStatement: number): number => this.source.byteToChar(stmtByteStart + byteInStatement);
+    for (; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') continue;
+      if (t.text === '(') depth++;
+      else if (t.text === ')') depth--;
+      else if (t.text === ',' && depth === 0) {
+        spans.push(spanOf(tokens, first, i - 1, toChar));
+        first = i + 1;
+      }
+    }
+    if (first < tokens.length) spans.push(spanOf(tokens, first, tokens.length - 1, toChar));
+    return spans.length === commandCount ? spans : null;
+  }
+
+  private parse(): void {
+    const text = this.text;
+    if (text.trim() === '') return;
+    let failure: SqlSyntaxError;
+    try {
+      const result = parseSql(text);
+      for (const s of result.stmts ?? []) {
+        const startByte = s.stmt_location ?? 0;
+        const endByte = s.stmt_len ? startByte + s.stmt_len : undefined;
+        const start = this.source.byteToChar(startByte);
+        const end = endByte === undefined ? text.length : this.source.byteToChar(endByte);
+        if (s.stmt) this.addStatement(s.stmt, start, end, 0);
+      }
+      return;
+    } catch (error) {
+      if (!(error instanceof SqlSyntaxError)) throw error;
+      failure = error;
+    }
+    for (const piece of this.split(failure)) this.parsePiece(piece);
+  }
+
+  private parsePiece(piece: Span): void {
+    const text = this.text.slice(piece.start, piece.end);
+    const byteBase = this.source.charToByte(piece.start);
+    try {
+      const result = parseSql(text);
+      for (const s of result.stmts ?? []) {
+        const startByte = byteBase + (s.stmt_location ?? 0);
+        const endByte = s.stmt_len ? startByte + s.stmt_len : undefined;
+        const start = this.source.byteToChar(startByte);
+        const end = endByte === undefined ? piece.end : this.source.byteToChar(endByte);
+        if (s.stmt) this.addStatement(s.stmt, start, end, byteBase);
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const at = error instanceof SqlSyntaxError && error.byteOffset !== undefined ? this.source.byteToChar(byteBase + error.byteOffset) : piece.start;
+      const where = this.locate(at);
+      const first = this.locate(piece.start);
+      this.diagnostics.push({
+        code: 'sql-syntax',
+        severity: 'error',
+        message: `Postgres cannot parse the statement starting at line ${first.line}: ${message}`,
+        location: where,
+        hint: 'rollsafe skipped this statement and checked the rest of the file; fix the SQL or it will fail when the migration runs.',
+      });
+    }
+  }
+
+  private addStatement(raw: Node, start: number, end: number, byteBase: number): void {
+    const type = Object.keys(raw)[0]!;
+    const node = (raw as unknown as Record<string, Record<string, unknown>>)[type]!;
+    const text = this.text;
+    // Trim whitespace, a trailing `;` and comments around the statement.
+    start = skipTrivia(text, start, end);
+    let e = end;
+    while (e > start && /[\s;]/.test(text[e - 1]!)) e--;
+    this.statements.push({
+      index: this.statements.length,
+      type,
+      node,
+      raw,
+      start,
+      end: e,
+      text: text.slice(start, e),
+      location: this.locate(start, e),
+      byteBase,
+    });
+  }
+
+  /** Split the file into statement-sized pieces with Postgres' scanner (string offsets). */
+  private split(parseFailure: SqlSyntaxError): Span[] {
+    const text = this.text;
+    try {
+      return this.splitTokens(scanSql(text), text.length);
+    } catch {
+      // An unterminated literal or comment (the scanner does not say where; the parser did): split what comes
+      // before it, and give the rest to the parser as one piece.
+      const at = parseFailure.byteOffset !== undefined ? this.source.byteToChar(parseFailure.byteOffset) : 0;
+      if (at <= 0) return [{ start: 0, end: text.length }];
+      let pieces: Span[];
+      try {
+        pieces = this.splitTokens(scanSql(text.slice(0, at)), at);
+      } catch {
+        return [{ start: 0, end: text.length }];
+      }
+      const last = pieces[pieces.length - 1];
+      if (last && !text.slice(last.start, last.end).trimEnd().endsWith(';')) last.end = text.length;
+      else pieces.push({ start: at, end: text.length });
+      return pieces;
+    }
+  }
+
+  private splitTokens(tokens: Token[], length: number): Span[] {
+    const pieces: Span[] = [];
+    let first = -1;
+    let atomicDepth = 0;
+    let previousKeyword = '';
+    for (let i = 0; i < tokens.length; i++) {
+      const t = tokens[i]!;
+      if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') continue;
+      if (first < 0) {
+        if (t.text === ';') continue;
+        first = i;
+      }
+      // SQL-standard function bodies (BEGIN ATOMIC … END) contain semicolons of their own.
+      if (t.keyword === 'ATOMIC' && previousKeyword === 'BEGIN') atomicDepth++;
+      else if (atomicDepth > 0 && t.keyword === 'CASE') atomicDepth++;
+      else if (atomicDepth > 0 && t.keyword === 'END') atomicDepth--;
+      previousKeyword = t.keyword;
+      if (t.text === ';' && atomicDepth === 0) {
+        pieces.push({ start: this.source.byteToChar(tokens[first]!.start), end: this.source.byteToChar(t.end) });
+        first = -1;
+      }
+    }
+    if (first >= 0) pieces.push({ start: this.source.byteToChar(tokens[first]!.start), end: length });
+    return pieces;
+  }
+
+  private scanComments(): SqlComment[] {
+    const text = this.text;
+    try {
+      return scanSql(text)
+        .filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT')
+        .map((t) => {
+          const start = this.source.byteToChar(t.start);
+          return { start, end: this.source.byteToChar(t.end), text: t.text, line: this.source.position(start).line };
+        });
+    } catch {
+      const comments: SqlComment[] = [];
+      for (const m of text.matchAll(/--[^\n]*/g)) {
+        const start = m.index;
+        comments.push({ start, end: start + m[0].length, text: m[0], line: this.source.position(start).line });
+      }
+      return comments;
+    }
+  }
+}
+
+function spanOf(tokens: Token[], from: number, to: number, toChar: (b: number) => number): Span {
+  return { start: toChar(tokens[from]!.start), end: toChar(tokens[to]!.end) };
+}
+
+/** Skip whitespace and comments forward from `start`. */
+function skipTrivia(text: string, start: number, end: number): number {
+  let i = start;
+  while (i < end) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v' || c === ';') i++;
+    else if (c === '-' && text[i + 1] === '-') {
+      const nl = text.indexOf('\n', i);
+      i = nl < 0 ? end : nl + 1;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2);
+      if (close < 0) return i;
+      i = close + 2;
+    } else break;
+  }
+  return i;
+}
+
+/** Parse one SQL file (the parser must be loaded). */
+export function parseSqlFile(path: string, text: string): SqlFile {
+  return new SqlFile(path, text);
+}
