@@ -4,7 +4,7 @@
  */
 import type { ts } from 'ts-morph';
 import type { CodeContext } from './reference.js';
-import type { FileFacts, ImportBinding } from './facts.js';
+import type { FieldDeclaration, FileFacts, ImportBinding, ModelDeclaration, OrmName } from './facts.js';
 
 export interface ExtractInput {
   /** Repository-relative path. */
@@ -25,4 +25,21 @@ export interface Extractor {
   wants(text: string, path: string): boolean;
   /** Adds what the file says to `facts`. Must not throw on odd code: record a diagnostic instead. */
   extract(input: ExtractInput, facts: FileFacts): void;
+  /** For ORM extractors that declare models: how unnamed tables and columns get their names. */
+  naming?: Naming;
+}
+
+/** Options of one ORM from config (`orm: { typeorm: { namingStrategy: 'snake' } }`), passed to its naming functions. */
+export type OrmOptions = Readonly<Record<string, unknown>>;
+
+/**
+ * How an ORM derives database names from code names when the code does not give them. Applied after the
+ * cache (in `link`), so that a config change never invalidates cached facts.
+ */
+export interface Naming {
+  orm: OrmName;
+  table(model: ModelDeclaration, options: OrmOptions): string;
+  column(field: FieldDeclaration, model: ModelDeclaration, options: OrmOptions): string;
+  /** How code names a model in a usage `{ modelName }` (Prisma: delegate `user` for model `User`). */
+  matchesModelName?(model: ModelDeclaration, usedName: string): boolean;
 }

@@ -1,0 +1,71 @@
+/**
+ * One file → FileFacts: parse it once (syntax only, `ts.createSourceFile`), then run every extractor that
+ * wants it. An extractor that throws costs its own facts for this file, never the run.
+ */
+import { ts } from 'ts-morph';
+import type { Extractor } from './extractor.js';
+import type { FileFacts } from './facts.js';
+import { collectImports } from './imports.js';
+import type { CodeContext } from './reference.js';
+
+export const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+export function isScriptPath(path: string): boolean {
+  return SCRIPT_EXTENSIONS.some((ext) => path.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(path);
+}
+
+function scriptKind(path: string): ts.ScriptKind {
+  if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;
+  if (path.endsWith('.jsx')) return ts.ScriptKind.JSX;
+  if (/\.[cm]?js$/.test(path)) return ts.ScriptKind.JS;
+  return ts.ScriptKind.TS;
+}
+
+export function emptyFacts(path: string, context: CodeContext): FileFacts {
+  return { path, context, references: [], models: [], usages: [], imports: [], diagnostics: [] };
+}
+
+export function extractFile(path: string, text: string, context: CodeContext, extractors: readonly Extractor[]): FileFacts {
+  const facts = emptyFacts(path, context);
+  const script = isScriptPath(path);
+  const wanted = extractors.filter((e) => {
+    if (!script && !e.extraExtensions?.some((ext) => path.endsWith(ext))) return false;
+    try {
+      return e.wants(text, path);
+    } catch {
+      return false;
+    }
+  });
+  if (wanted.length === 0) return facts;
+
+  let sourceFile: ts.SourceFile | undefined;
+  if (script) {
+    sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
+    const first = parseDiagnostics[0];
+    if (first) {
+      const pos = sourceFile.getLineAndCharacterOfPosition(first.start);
+      facts.diagnostics.push({
+        code: 'ts-syntax',
+        severity: 'warning',
+        message: `${ts.flattenDiagnosticMessageText(first.messageText, ' ')}${parseDiagnostics.length > 1 ? ` (and ${parseDiagnostics.length - 1} more syntax errors)` : ''}; references in this file may be incomplete`,
+        location: { path, line: pos.line + 1, column: pos.character + 1, endLine: pos.line + 1, endColumn: pos.character + 1 },
+      });
+    }
+    facts.imports = collectImports(sourceFile);
+  }
+
+  for (const extractor of wanted) {
+    try {
+      extractor.extract({ path, text, context, sourceFile, imports: facts.imports }, facts);
+    } catch (error) {
+      facts.diagnostics.push({
+        code: 'extractor-failed',
+        severity: 'warning',
+        message: `the ${extractor.name} extractor failed on this file (${error instanceof Error ? error.message : String(error)}); its references here are missing`,
+        location: { path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+      });
+    }
+  }
+  return facts;
+}

@@ -1,0 +1,154 @@
+/**
+ * FileFacts of a whole code source → References in database names. Here model usages are resolved to their
+ * declarations across files (through imports, else by a unique model name) and the ORMs' naming
+ * strategies are applied with the configured options.
+ */
+import { posix } from 'node:path';
+import type { Extractor, Naming, OrmOptions } from './extractor.js';
+import type { FieldDeclaration, FileFacts, ModelDeclaration, ModelUsage, OrmName } from './facts.js';
+import type { Reference } from './reference.js';
+
+export type OrmConfig = Partial<Record<OrmName, OrmOptions>>;
+
+interface ModelEntry {
+  model: ModelDeclaration;
+  file: FileFacts;
+  table: string;
+  columns: Map<string, string>;
+}
+
+const RESOLVE_SUFFIXES = ['', '.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs', '/index.ts', '/index.js', '/index.tsx'];
+
+export function linkFacts(files: readonly FileFacts[], extractors: readonly Extractor[], orm: OrmConfig = {}): Reference[] {
+  const namings = new Map<OrmName, Naming>();
+  for (const e of extractors) if (e.naming) namings.set(e.naming.orm, e.naming);
+
+  const entries: ModelEntry[] = [];
+  const byFile = new Map<string, ModelEntry[]>();
+  for (const file of files) {
+    for (const model of file.models) {
+      const naming = namings.get(model.orm);
+      const options = orm[model.orm] ?? {};
+      const table = model.table ?? naming?.table(model, options) ?? model.name;
+      const columns = new Map<string, string>();
+      for (const field of model.fields) columns.set(field.name, columnName(field, model, naming, options));
+      const entry = { model, file, table, columns };
+      entries.push(entry);
+      let list = byFile.get(file.path);
+      if (!list) byFile.set(file.path, (list = []));
+      list.push(entry);
+    }
+  }
+
+  const references: Reference[] = [];
+  for (const file of files) {
+    references.push(...file.references);
+  }
+  for (const entry of entries) references.push(...declarationReferences(entry));
+  for (const file of files) {
+    for (const usage of file.usages) {
+      const resolved = resolveUsage(usage, file, entries, byFile, namings);
+      if (resolved) references.push(...usageReferences(usage, file, resolved.entry, resolved.byName));
+    }
+  }
+  return references;
+}
+
+function columnName(field: FieldDeclaration, model: ModelDeclaration, naming: Naming | undefined, options: OrmOptions): string {
+  return field.column ?? naming?.column(field, model, options) ?? field.name;
+}
+
+/** A declared field is a reference: the ORM selects it on every read of the model (implicit). */
+function declarationReferences(entry: ModelEntry): Reference[] {
+  const { model, file } = entry;
+  const refs: Reference[] = [];
+  for (const field of model.fields) {
+    if (field.virtual) continue;
+    refs.push({
+      table: entry.table,
+      ...(model.schema ? { schema: model.schema } : {}),
+      column: entry.columns.get(field.name)!,
+      kind: field.selected ? 'model' : 'declare',
+      confidence: 'certain',
+      implicit: true,
+      context: file.context,
+      location: field.location,
+      extractor: model.orm,
+      snippet: field.snippet,
+      via: `${model.name}.${field.name} (${model.orm} ${field.selected ? 'field' : 'field, not selected by default'})`,
+    });
+  }
+  return refs;
+}
+
+function resolveUsage(
+  usage: ModelUsage,
+  file: FileFacts,
+  entries: readonly ModelEntry[],
+  byFile: ReadonlyMap<string, ModelEntry[]>,
+  namings: ReadonlyMap<OrmName, Naming>,
+): { entry: ModelEntry; byName: boolean } | undefined {
+  const sameOrm = entries.filter((e) => e.model.orm === usage.orm);
+  if ('modelName' in usage.model) {
+    const name = usage.model.modelName;
+    const naming = namings.get(usage.orm);
+    const found = sameOrm.filter((e) => (naming?.matchesModelName ? naming.matchesModelName(e.model, name) : e.model.name === name));
+    return found.length === 1 ? { entry: found[0]!, byName: false } : undefined;
+  }
+  const symbol = usage.model.symbol;
+  // Declared in this file.
+  const local = (byFile.get(file.path) ?? []).find((e) => e.model.orm === usage.orm && (e.model.name === symbol || e.model.exportedAs?.includes(symbol)));
+  if (local) return { entry: local, byName: false };
+  // Imported from a relative module.
+  const binding = file.imports.find((b) => b.local === symbol);
+  if (binding && binding.from.startsWith('.')) {
+    const base = posix.normalize(posix.join(posix.dirname(file.path), binding.from)).replace(/\.(m|c)?js$/, '');
+    for (const suffix of RESOLVE_SUFFIXES) {
+      const target = byFile.get(base + suffix);
+      if (!target) continue;
+      const wanted = binding.imported === 'default' ? 'default' : binding.imported;
+      const hit = target.find((e) => e.model.orm === usage.orm && (e.model.exportedAs?.includes(wanted) || e.model.name === wanted));
+      if (hit) return { entry: hit, byName: false };
+    }
+  }
+  // Path aliases and re-exports are not followed: fall back to a model whose name is unique in the project.
+  const name = binding && binding.imported !== 'default' && binding.imported !== '*' ? binding.imported : symbol;
+  const found = sameOrm.filter((e) => e.model.name === name || e.model.exportedAs?.includes(name));
+  return found.length === 1 ? { entry: found[0]!, byName: true } : undefined;
+}
+
+function usageReferences(usage: ModelUsage, file: FileFacts, entry: ModelEntry, byName: boolean): Reference[] {
+  const confidence = byName && usage.confidence === 'certain' ? 'likely' : usage.confidence;
+  const base = {
+    table: entry.table,
+    ...(entry.model.schema ? { schema: entry.model.schema } : {}),
+    context: file.context,
+    extractor: usage.orm,
+    confidence,
+  } as const;
+  const refs: Reference[] = [];
+  for (const field of usage.fields) {
+    const column = entry.columns.get(field.name);
+    if (column === undefined) continue;
+    const declared = entry.model.fields.find((f) => f.name === field.name);
+    if (declared?.virtual) continue;
+    refs.push({
+      ...base,
+      column,
+      kind: field.kind,
+      implicit: false,
+      location: field.location,
+      snippet: field.snippet,
+      ...(column !== field.name ? { via: `${entry.model.name}.${field.name}` } : {}),
+    });
+  }
+  if (usage.effect === 'insert') {
+    const written = usage.insertFields
+      ? usage.insertFields.map((f) => entry.columns.get(f)).filter((c): c is string => c !== undefined)
+      : entry.model.fields.filter((f) => f.written && !f.virtual).map((f) => entry.columns.get(f.name)!);
+    refs.push({ ...base, kind: 'insert', insertColumns: written, implicit: true, location: usage.location, snippet: usage.snippet, via: `${entry.model.name} (${usage.orm} create)` });
+  } else if (usage.effect === 'delete') {
+    refs.push({ ...base, kind: 'delete', implicit: false, location: usage.location, snippet: usage.snippet });
+  }
+  return refs;
+}

@@ -1,0 +1,32 @@
+import type { ts } from 'ts-morph';
+import type { SourceLocation } from '../location.js';
+
+/** Location of a node (from its first token, not its leading trivia). */
+export function nodeLocation(path: string, sourceFile: ts.SourceFile, node: ts.Node): SourceLocation {
+  const start = sourceFile.getLineAndCharacterOfPosition(node.getStart(sourceFile));
+  const end = sourceFile.getLineAndCharacterOfPosition(node.getEnd());
+  return { path, line: start.line + 1, column: start.character + 1, endLine: end.line + 1, endColumn: end.character + 1 };
+}
+
+/** Location of a string offset range inside a file's text (for SQL inside string literals). */
+export function offsetLocation(path: string, sourceFile: ts.SourceFile, start: number, end: number = start): SourceLocation {
+  const a = sourceFile.getLineAndCharacterOfPosition(start);
+  const b = sourceFile.getLineAndCharacterOfPosition(end);
+  return { path, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 };
+}
+
+const SNIPPET_MAX = 160;
+
+/** The trimmed text of a 1-based line, capped, for reports. */
+export function lineSnippet(text: string, line: number): string {
+  let start = 0;
+  for (let i = 1; i < line; i++) {
+    const nl = text.indexOf('\n', start);
+    if (nl < 0) return '';
+    start = nl + 1;
+  }
+  let end = text.indexOf('\n', start);
+  if (end < 0) end = text.length;
+  const snippet = text.slice(start, end).trim();
+  return snippet.length > SNIPPET_MAX ? `${snippet.slice(0, SNIPPET_MAX - 1)}…` : snippet;
+}
