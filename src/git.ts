@@ -1,0 +1,291 @@
+/**
+ * The one place that runs git. Everything is read-only: rollsafe reads refs with `ls-tree` and one
+ * long-lived `cat-file --batch` process, never a checkout, never a temp directory.
+ */
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+
+export type GitErrorCode = 'git-missing' | 'not-a-repository' | 'unknown-ref' | 'missing-directory' | 'output-too-large' | 'failed';
+
+/** A git failure, with a message a person understands and, when there is one, the next step. */
+export class GitError extends Error {
+  readonly code: GitErrorCode;
+  readonly hint: string | undefined;
+  constructor(code: GitErrorCode, message: string, hint?: string) {
+    super(message);
+    this.name = 'GitError';
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export interface GitOptions {
+  /** Largest stdout accepted, in bytes (default 64 MiB). */
+  maxBuffer?: number;
+}
+
+const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
+
+// Read-only commands must not take the index lock (others may be committing), and messages must be parseable.
+function gitEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+}
+
+function missingGit(): GitError {
+  return new GitError('git-missing', 'git is not installed or not on PATH', 'install git, or run rollsafe where `git --version` works');
+}
+
+function checkCwd(cwd: string): void {
+  // A missing cwd makes spawn fail with the same ENOENT as a missing git binary.
+  if (!existsSync(cwd)) throw new GitError('missing-directory', `directory ${cwd} does not exist`);
+}
+
+function classify(stderr: string, args: readonly string[], cwd: string): GitError {
+  const first = stderr.split('\n').find((l) => l.trim() !== '')?.replace(/^(fatal|error): /, '') ?? `git ${args[0] ?? ''} failed`;
+  if (/not a git repository/i.test(stderr)) {
+    return new GitError('not-a-repository', `${cwd} is not inside a git repository`, 'run rollsafe from your repository, or pass --root <dir>');
+  }
+  if (/unknown revision|bad revision|not a valid object name|invalid object name|ambiguous argument|not a tree object|bad object/i.test(stderr)) {
+    return new GitError('unknown-ref', first.trim());
+  }
+  return new GitError('failed', `git ${args.join(' ')}: ${first.trim()}`);
+}
+
+/** Run git (no shell) in `cwd` and return its stdout; throws GitError. */
+export function git(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<string> {
+  return gitBuffer(args, cwd, options).then((out) => out.toString('utf8'));
+}
+
+/** Like `git()`, but stdout as bytes. */
+export function gitBuffer(args: readonly string[], cwd: string, options: GitOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    try {
+      checkCwd(cwd);
+    } catch (error) {
+      reject(error);
+      return;
+    }
+    const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
+    execFile('git', [...args], { cwd, env: gitEnv(), maxBuffer, encoding: 'buffer', windowsHide: true }, (error, stdout, stderr) => {
+      if (!error) {
+        resolve(stdout);
+        return;
+      }
+      const err = error as NodeJS.ErrnoException & { code?: string | number };
+      if (err.code === 'ENOENT') reject(missingGit());
+      else if (err.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') {
+        reject(new GitError('output-too-large', `git ${args[0] ?? ''} printed more than ${Math.round(maxBuffer / 1048576)} MiB`));
+      } else reject(classify(stderr.toString('utf8'), args, cwd));
+    });
+  });
+}
+
+/** The top-level directory of the repository containing `cwd`. */
+export async function repoRoot(cwd: string): Promise<string> {
+  const out = await git(['rev-parse', '--show-toplevel'], cwd);
+  return out.trim();
+}
+
+/** Whether the repository is a shallow clone (history cut off, so old refs may be absent). */
+export async function isShallow(cwd: string): Promise<boolean> {
+  const out = await git(['rev-parse', '--is-shallow-repository'], cwd);
+  return out.trim() === 'true';
+}
+
+/** The commit SHA a ref (branch, tag, SHA, `HEAD~3`, `origin/main`) points to, or null when there is none. */
+export async function resolveRef(cwd: string, ref: string): Promise<string | null> {
+  if (ref === '' || ref.startsWith('-') || /[\0\n]/.test(ref)) return null;
+  try {
+    const out = await git(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], cwd);
+    const sha = out.trim();
+    return sha === '' ? null : sha;
+  } catch (error) {
+    if (error instanceof GitError && (error.code === 'unknown-ref' || error.code === 'failed')) return null;
+    throw error;
+  }
+}
+
+/** Like `resolveRef`, but a missing ref is a GitError that says what to do (fetch it, deepen a shallow clone). */
+export async function requireRef(cwd: string, ref: string): Promise<string> {
+  const sha = await resolveRef(cwd, ref);
+  if (sha) return sha;
+  const shallow = await isShallow(cwd).catch(() => false);
+  if (shallow) {
+    return Promise.reject(
+      new GitError(
+        'unknown-ref',
+        `git ref "${ref}" is not in this shallow clone`,
+        `fetch it first (git fetch --deepen=50 origin, or set fetch-depth: 0 in actions/checkout)`,
+      ),
+    );
+  }
+  return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" does not exist in this repository`, `check the name, or fetch it (git fetch origin ${ref})`));
+}
+
+export interface TreeEntry {
+  /** Repository-relative path with forward slashes. */
+  path: string;
+  /** `100644`, `100755`, `120000` (symlink), `160000` (submodule). */
+  mode: string;
+  type: 'blob' | 'tree' | 'commit';
+  sha: string;
+  /** Blob size in bytes (absent for submodules). */
+  size?: number;
+}
+
+/**
+ * Every blob under `ref` (recursive, paths from the repository root), optionally limited to `paths`
+ * (pathspecs relative to the root).
+ */
+export async function lsTree(cwd: string, ref: string, paths: readonly string[] = []): Promise<TreeEntry[]> {
+  const sha = await requireRef(cwd, ref);
+  const out = await git(['ls-tree', '-r', '-z', '-l', '--full-tree', sha, '--', ...paths], cwd, { maxBuffer: 512 * 1024 * 1024 });
+  return parseLsTree(out);
+}
+
+/** Parses `git ls-tree -r -z -l` output: `<mode> <type> <sha> <size>\t<path>\0`. */
+export function parseLsTree(out: string): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of out.split('\0')) {
+    if (record === '') continue;
+    const tab = record.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, sha, size] = record.slice(0, tab).trim().split(/\s+/);
+    if (!mode || !sha || (type !== 'blob' && type !== 'tree' && type !== 'commit')) continue;
+    const entry: TreeEntry = { path: record.slice(tab + 1), mode, type, sha };
+    if (size !== undefined && /^\d+$/.test(size)) entry.size = Number(size);
+    entries.push(entry);
+  }
+  return entries;
+}
+
+/** Git's object id of a blob with these bytes: sha1("blob <len>\0" + bytes) (sha256 in SHA-256 repositories). */
+export function hashBlob(bytes: Uint8Array, format: 'sha1' | 'sha256' = 'sha1'): string {
+  return createHash(format).update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
+}
+
+/** `sha1` or `sha256`: how the repository names objects. */
+export async function objectFormat(cwd: string): Promise<'sha1' | 'sha256'> {
+  try {
+    const out = (await git(['rev-parse', '--show-object-format'], cwd)).trim();
+    return out === 'sha256' ? 'sha256' : 'sha1';
+  } catch (error) {
+    if (error instanceof GitError && error.code === 'failed') return 'sha1';
+    throw error;
+  }
+}
+
+interface PendingRead {
+  sha: string;
+  resolve(content: Buffer | null): void;
+  reject(error: Error): void;
+}
+
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/i;
+
+/**
+ * One long-lived `git cat-file --batch` process: requests are written in order and answered in order.
+ * A missing object reads as null. Call `close()` when done.
+ */
+export class CatFileBatch {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly queue: PendingRead[] = [];
+  private header: Buffer[] = [];
+  private body: Buffer | undefined;
+  private bodyFilled = 0;
+  private failure: GitError | undefined;
+  private closed = false;
+  private readonly exited: Promise<void>;
+
+  constructor(cwd: string) {
+    checkCwd(cwd);
+    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    let stderr = '';
+    this.child.stderr.on('data', (chunk: Buffer) => {
+      if (stderr.length < 4096) stderr += chunk.toString('utf8');
+    });
+    this.child.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    // Writes after git died surface here; the exit handler reports the failure.
+    this.child.stdin.on('error', () => undefined);
+    this.exited = new Promise((resolve) => {
+      this.child.on('error', (error: NodeJS.ErrnoException) => {
+        this.fail(error.code === 'ENOENT' ? missingGit() : new GitError('failed', `git cat-file: ${error.message}`));
+        resolve();
+      });
+      this.child.on('close', (code) => {
+        if (this.queue.length > 0 || (!this.closed && code !== 0)) {
+          this.fail(stderr.trim() ? classify(stderr, ['cat-file'], cwd) : new GitError('failed', `git cat-file --batch exited (code ${code ?? 'signal'})`));
+        }
+        this.closed = true;
+        resolve();
+      });
+    });
+  }
+
+  /** The object's bytes, or null when the repository does not have it. */
+  read(sha: string): Promise<Buffer | null> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closed) return Promise.reject(new GitError('failed', 'git cat-file --batch is closed'));
+    // Only object ids: anything else could inject a second request line.
+    if (!OBJECT_ID.test(sha)) return Promise.resolve(null);
+    return new Promise((resolve, reject) => {
+      this.queue.push({ sha, resolve, reject });
+      this.child.stdin.write(`${sha}\n`);
+    });
+  }
+
+  /** Ends the process and waits for it to exit. Pending reads still get their answers. */
+  async close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      this.child.stdin.end();
+    }
+    await this.exited;
+  }
+
+  private fail(error: GitError): void {
+    this.failure ??= error;
+    for (const pending of this.queue.splice(0)) pending.reject(this.failure);
+  }
+
+  private onData(chunk: Buffer): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.body) {
+        const take = Math.min(this.body.length - this.bodyFilled, chunk.length - offset);
+        chunk.copy(this.body, this.bodyFilled, offset, offset + take);
+        this.bodyFilled += take;
+        offset += take;
+        if (this.bodyFilled === this.body.length) {
+          const pending = this.queue.shift();
+          // The body buffer carries the trailing LF that ends each answer.
+          pending?.resolve(this.body.subarray(0, this.body.length - 1));
+          this.body = undefined;
+        }
+        continue;
+      }
+      const newline = chunk.indexOf(0x0a, offset);
+      if (newline < 0) {
+        this.header.push(chunk.subarray(offset));
+        return;
+      }
+      this.header.push(chunk.subarray(offset, newline));
+      offset = newline + 1;
+      const line = Buffer.concat(this.header).toString('utf8');
+      this.header = [];
+      this.onHeader(line);
+    }
+  }
+
+  private onHeader(line: string): void {
+    // `<sha> <type> <size>` or `<name> missing` / `<name> ambiguous`.
+    const parts = line.split(' ');
+    if (parts.length === 3 && /^\d+$/.test(parts[2]!)) {
+      this.body = Buffer.allocUnsafe(Number(parts[2]) + 1);
+      this.bodyFilled = 0;
+      return;
+    }
+    this.queue.shift()?.resolve(null);
+  }
+}
