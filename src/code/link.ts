@@ -68,7 +68,8 @@ function declarationReferences(entry: ModelEntry): Reference[] {
       table: entry.table,
       ...(model.schema ? { schema: model.schema } : {}),
       column: entry.columns.get(field.name)!,
-      kind: field.selected ? 'model' : 'declare',
+      // A field the ORM does not select may still be written by every create (TypeORM `select: false`).
+      kind: field.selected ? 'model' : field.written ? 'write' : 'declare',
       confidence: 'certain',
       implicit: true,
       context: file.context,

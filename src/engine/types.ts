@@ -55,10 +55,11 @@ export interface Finding {
   severity: Severity;
   /** One sentence: what is wrong, in the user's words. */
   message: string;
-  /** Path of the migration. */
-  migration: string;
+  /** Path of the migration; null for findings about code alone (a reference to a column no migration creates). */
+  migration: string | null;
+  /** Where the finding points: the migration statement, or the code reference for code-only findings. */
   location: SourceLocation;
-  statement: StatementInfo;
+  statement?: StatementInfo;
   target?: { schema: string; table: string; column?: string };
   /** The live code that makes the change unsafe (code-aware rules). */
   references: LiveReference[];
