@@ -51,6 +51,26 @@ export interface Migration {
   phase: DeployPhase;
   /** Flyway `R__` repeatable migrations: run after all versioned ones whenever their checksum changes. */
   repeatable?: boolean;
+  /**
+   * How the transaction of a `wrapped` migration comes about (absent when unknown or `none`):
+   * - `migration`: the tool opens one transaction for this migration (Flyway, dbmate);
+   * - `batch`: one transaction for every migration pending in the run (Drizzle), so a later migration
+   *   of the same run shares it (an enum value added in one cannot be used by the next);
+   * - `implicit`: the tool sends the file as one multi-statement query or pipeline, which Postgres runs
+   *   as one implicit transaction (Prisma, golang-migrate, Supabase); a file of one statement runs on
+   *   its own (then `transaction` is `none`), and an explicit BEGIN/COMMIT in the file takes over.
+   */
+  transactionScope?: 'migration' | 'batch' | 'implicit';
+  /**
+   * The tool takes statements that cannot run in a transaction block (CREATE INDEX CONCURRENTLY, VACUUM…)
+   * out of the transaction and runs each on its own (the Supabase CLI does).
+   */
+  nonTransactionalStatementsRunAlone?: boolean;
+  /**
+   * String offsets in `sql` where the tool cuts the file into separately executed pieces besides the SQL
+   * itself (the start of each Drizzle `--> statement-breakpoint` marker). The markers are SQL comments.
+   */
+  statementBreaks?: number[];
 }
 
 /** A migration set found in the repository: one folder, one layout. */
