@@ -7,6 +7,7 @@ import type { Extractor } from './extractor.js';
 import type { FileFacts } from './facts.js';
 import { collectImports } from './imports.js';
 import type { CodeContext } from './reference.js';
+import { parseSuppressionComment } from '../suppression-comment.js';
 
 export const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
 
@@ -55,6 +56,8 @@ export function extractFile(path: string, text: string, context: CodeContext, ex
     facts.imports = collectImports(sourceFile);
   }
 
+  if (text.includes('rollsafe-ignore')) collectSuppressions(text, facts);
+
   for (const extractor of wanted) {
     try {
       extractor.extract({ path, text, context, sourceFile, imports: facts.imports }, facts);
@@ -68,4 +71,14 @@ export function extractFile(path: string, text: string, context: CodeContext, ex
     }
   }
   return facts;
+}
+
+function collectSuppressions(text: string, facts: FileFacts): void {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i]!.search(/(\/\/|\/\*|#)\s*rollsafe-ignore/);
+    if (at < 0) continue;
+    const parsed = parseSuppressionComment(lines[i]!.slice(at).replace(/^#\s*/, '// '));
+    if (parsed) (facts.suppressions ??= []).push({ line: i + 1, ...parsed });
+  }
 }

@@ -71,6 +71,14 @@ export interface ModelUsage {
   snippet: string;
 }
 
+/** A `// rollsafe-ignore rule -- reason` comment in code: it silences references on its own line and the next. */
+export interface CodeSuppression {
+  line: number;
+  scope: 'next' | 'file';
+  rules: string[];
+  reason: string | null;
+}
+
 export interface FileFacts {
   path: string;
   context: CodeContext;
@@ -80,4 +88,6 @@ export interface FileFacts {
   usages: ModelUsage[];
   imports: ImportBinding[];
   diagnostics: Diagnostic[];
+  /** Present when the file has suppression comments. */
+  suppressions?: CodeSuppression[];
 }

@@ -96,6 +96,8 @@ export interface RuleContext {
   isNew(name: QualifiedName): boolean;
   /** Rule options from config. */
   options: Readonly<Record<string, unknown>>;
+  /** The rule's severity after configuration; findings default to it. */
+  severity: Severity;
   report(finding: ReportedFinding): void;
 }
 
@@ -105,7 +107,9 @@ export type ReportedFinding = Omit<Finding, 'rule' | 'severity' | 'migration' | 
 };
 
 export interface RuleExample {
-  /** Migration SQL. */
+  /** Migrations already deployed before this one (SQL), to give the example its schema. */
+  history?: string;
+  /** The new migration's SQL. */
   sql: string;
   /** Application code live at the base ref, for code-aware rules: path → text. */
   code?: Record<string, string>;
@@ -130,6 +134,41 @@ export interface RuleDocs {
   squawk?: string[];
 }
 
+/** One migration set as a whole, for rules that look at the run rather than one migration. */
+export interface SetSummary {
+  dir: string;
+  /** Schema before the first new migration (what the running release was built against). */
+  beforeNew: Schema;
+  /** Schema after every migration, new ones included. */
+  final: Schema;
+  newMigrations: readonly Migration[];
+  /** The new migration that creates the table/view (or adds the column), if one does. */
+  addedByNew(table: QualifiedName, column?: string): string | undefined;
+}
+
+export interface RunContext {
+  sets: readonly SetSummary[];
+  severity: Severity;
+  deployModel: DeployModel;
+  /** Every live source (worktree first). */
+  live: readonly LiveSource[];
+  options: Readonly<Record<string, unknown>>;
+  report(finding: ReportedFinding & { migration: string | null }): void;
+}
+
+/** A suppression comment as the engine tracks it. */
+export interface SuppressionInfo {
+  scope: 'next' | 'file';
+  rules: string[];
+  reason: string | null;
+  /** Where the comment is. */
+  location: SourceLocation;
+  /** Migration path for migration suppressions; null for code suppressions. */
+  migration: string | null;
+  /** Whether it silenced at least one finding or reference. */
+  used: boolean;
+}
+
 export interface RuleDefinition {
   id: string;
   family: RuleFamily;
@@ -137,7 +176,12 @@ export interface RuleDefinition {
   /** One line, used in the rule table and `--help`. */
   summary: string;
   docs: RuleDocs;
-  check(ctx: RuleContext): void;
+  /** Called once per new migration. */
+  check?(ctx: RuleContext): void;
+  /** Called once per run with new migrations, for findings about the code as a whole. */
+  checkRun?(ctx: RunContext): void;
+  /** Meta rules: called once per run with every suppression comment after all other rules ran. */
+  checkSuppressions?(suppressions: readonly SuppressionInfo[], report: (finding: ReportedFinding & { migration: string | null }) => void): void;
 }
 
 export interface Rule extends RuleDefinition {

@@ -1,0 +1,133 @@
+/**
+ * Finds and reads the configuration: `rollsafe.config.{ts,mts,mjs,js,cjs,json}` or a `"rollsafe"` key in
+ * package.json. JSON configs are only read; JS/TS configs are executed (they are the project's own code),
+ * so for untrusted pull requests use JSON.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Ajv, type ErrorObject } from 'ajv';
+import { configSchema } from './schema.js';
+import type { RollsafeConfig } from './types.js';
+
+export const CONFIG_FILES = ['rollsafe.config.ts', 'rollsafe.config.mts', 'rollsafe.config.mjs', 'rollsafe.config.js', 'rollsafe.config.cjs', 'rollsafe.config.json'];
+
+/** A configuration that cannot be read or is not valid: exit code 2. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface LoadedConfig {
+  config: RollsafeConfig;
+  /** Repository-relative path of the file it came from, or null for defaults. */
+  path: string | null;
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+
+export function validateConfig(value: unknown, source: string): RollsafeConfig {
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  if (validator(value)) return value as RollsafeConfig;
+  const errors = (validator.errors ?? []).filter((e) => e.keyword !== 'anyOf');
+  const first = errors[0] ?? validator.errors?.[0];
+  throw new ConfigError(`${source}: ${describe(first)}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
+}
+
+function describe(error: ErrorObject | undefined): string {
+  if (!error) return 'invalid configuration';
+  const path = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return `unknown key "${[error.instancePath.slice(1).replace(/\//g, '.'), (error.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.')}"`;
+    case 'enum':
+      return `${path} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'type':
+      return `${path} must be ${(error.params as { type: string }).type}`;
+    case 'required':
+      return `${path} is missing "${(error.params as { missingProperty: string }).missingProperty}"`;
+    default:
+      return `${path} ${error.message ?? 'is invalid'}`;
+  }
+}
+
+/** Load the config of the repository at `root`, or the file given with `--config`. */
+export async function loadConfig(root: string, explicit?: string, cacheDir?: string): Promise<LoadedConfig> {
+  if (explicit) {
+    const file = resolve(root, explicit);
+    if (!existsSync(file)) throw new ConfigError(`config file not found: ${explicit}`);
+    return { config: await readConfigFile(file, root, cacheDir), path: relative(root, file).split('\\').join('/') };
+  }
+  for (const name of CONFIG_FILES) {
+    const file = join(root, name);
+    if (existsSync(file)) return { config: await readConfigFile(file, root, cacheDir), path: name };
+  }
+  const pkgPath = join(root, 'package.json');
+  if (existsSync(pkgPath)) {
+    let pkg: unknown;
+    try {
+      pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+    } catch {
+      pkg = undefined; // a broken package.json is not rollsafe's to report
+    }
+    if (pkg && typeof pkg === 'object' && 'rollsafe' in pkg) {
+      return { config: validateConfig((pkg as { rollsafe: unknown }).rollsafe, 'package.json "rollsafe"'), path: 'package.json' };
+    }
+  }
+  return { config: {}, path: null };
+}
+
+async function readConfigFile(file: string, root: string, cacheDir?: string): Promise<RollsafeConfig> {
+  const name = relative(root, file).split('\\').join('/');
+  if (file.endsWith('.json')) {
+    let value: unknown;
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`${name}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+    }
+    return validateConfig(value, name);
+  }
+  let url = pathToFileURL(file).href;
+  if (/\.m?ts$/.test(file)) url = pathToFileURL(await transpileConfig(file, root, cacheDir)).href;
+  let module: { default?: unknown };
+  try {
+    module = (await import(url)) as { default?: unknown };
+  } catch (error) {
+    throw new ConfigError(`${name} threw while loading: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  let value = module.default;
+  if (typeof value === 'function') {
+    try {
+      value = await (value as () => unknown)();
+    } catch (error) {
+      throw new ConfigError(`${name}: the exported function threw: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ConfigError(`${name} must export a configuration object as its default export (export default defineConfig({ … }))`);
+  }
+  return validateConfig(value, name);
+}
+
+/** TS configs are compiled with the TypeScript compiler ts-morph bundles, into the cache folder. */
+async function transpileConfig(file: string, root: string, cacheDir?: string): Promise<string> {
+  const { ts } = await import('ts-morph');
+  const source = readFileSync(file, 'utf8');
+  const out = ts.transpileModule(source, {
+    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+    fileName: file,
+  }).outputText;
+  const dir = cacheDir ?? join(root, 'node_modules', '.cache', 'rollsafe');
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, `config-${createHash('sha1').update(source).digest('hex').slice(0, 12)}.mjs`);
+  if (!existsSync(target)) {
+    const temp = `${target}.${process.pid}.tmp`;
+    writeFileSync(temp, out);
+    renameSync(temp, target);
+  }
+  return target;
+}
