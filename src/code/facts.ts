@@ -66,6 +66,8 @@ export interface ModelUsage {
   effect: 'read-all' | 'insert' | 'delete' | 'none';
   /** For `insert` with explicit data: the fields given. */
   insertFields?: string[];
+  /** The ORM also writes the model's `written` fields that `insertFields` leaves out (Prisma sends client-side defaults). */
+  insertIncludesDefaults?: boolean;
   confidence: Confidence;
   location: SourceLocation;
   snippet: string;

@@ -144,9 +144,10 @@ function usageReferences(usage: ModelUsage, file: FileFacts, entry: ModelEntry, 
     });
   }
   if (usage.effect === 'insert') {
-    const written = usage.insertFields
-      ? usage.insertFields.map((f) => entry.columns.get(f)).filter((c): c is string => c !== undefined)
-      : entry.model.fields.filter((f) => f.written && !f.virtual).map((f) => entry.columns.get(f.name)!);
+    const byDefault = entry.model.fields.filter((f) => f.written && !f.virtual).map((f) => f.name);
+    const given = usage.insertFields ? [...usage.insertFields, ...(usage.insertIncludesDefaults ? byDefault : [])] : byDefault;
+    const columnFields = given.filter((name) => !entry.model.fields.find((f) => f.name === name)?.virtual);
+    const written = [...new Set(columnFields.map((f) => entry.columns.get(f)).filter((c): c is string => c !== undefined))];
     refs.push({ ...base, kind: 'insert', insertColumns: written, implicit: true, location: usage.location, snippet: usage.snippet, via: `${entry.model.name} (${usage.orm} create)` });
   } else if (usage.effect === 'delete') {
     refs.push({ ...base, kind: 'delete', implicit: false, location: usage.location, snippet: usage.snippet });
