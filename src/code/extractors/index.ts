@@ -1,4 +1,7 @@
 import type { Extractor } from '../extractor.js';
+import { prismaExtractor } from './prisma.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
-export const extractors: Extractor[] = [];
+export const extractors: Extractor[] = [
+  prismaExtractor,
+];
