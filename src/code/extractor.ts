@@ -42,4 +42,6 @@ export interface Naming {
   column(field: FieldDeclaration, model: ModelDeclaration, options: OrmOptions): string;
   /** How code names a model in a usage `{ modelName }` (Prisma: delegate `user` for model `User`). */
   matchesModelName?(model: ModelDeclaration, usedName: string): boolean;
+  /** Columns the ORM adds to a model from options that project-wide defaults may set (Sequelize `timestamps`, `paranoid`). */
+  impliedFields?(model: ModelDeclaration, options: OrmOptions): FieldDeclaration[];
 }

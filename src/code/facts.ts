@@ -20,6 +20,11 @@ export interface FieldDeclaration {
   written: boolean;
   /** Part of the model but not a column of this table (relation fields, virtual attributes). */
   virtual?: boolean;
+  /**
+   * The foreign key of a many-to-one relation whose column the ORM derives (TypeORM `@ManyToOne` without
+   * `@JoinColumn({ name })`): naming strategies build it from `name` and the referenced column's property name.
+   */
+  joinColumn?: { referencedColumn: string };
   location: SourceLocation;
   snippet: string;
 }
@@ -81,6 +86,25 @@ export interface CodeSuppression {
   reason: string | null;
 }
 
+/** A query-builder instance a file exports (`export const db = knex(config)`), so that other files' uses of it count. */
+export interface InstanceExport {
+  /** The extractor that knows the library: `knex`, `kysely`. */
+  library: string;
+  /** Export names: `db`, `default`, and `*` for CommonJS `module.exports = …`. */
+  exportedAs: string[];
+}
+
+/**
+ * References made through a name imported from another file (`import { db } from './db'; db('users')…`). They
+ * hold only if that import is an instance of `library` (an InstanceExport of the imported file), which `link` decides.
+ */
+export interface ConditionalReferences {
+  library: string;
+  /** The local name in this file. */
+  symbol: string;
+  references: Reference[];
+}
+
 export interface FileFacts {
   path: string;
   context: CodeContext;
@@ -92,4 +116,8 @@ export interface FileFacts {
   diagnostics: Diagnostic[];
   /** Present when the file has suppression comments. */
   suppressions?: CodeSuppression[];
+  /** ORM options this file sets for the whole project (Sequelize `new Sequelize(…, { define: { underscored: true } })`); configured options win. */
+  ormDefaults?: Partial<Record<OrmName, Record<string, string | boolean>>>;
+  instanceExports?: InstanceExport[];
+  conditionalReferences?: ConditionalReferences[];
 }

@@ -5,7 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { Extractor, Naming, OrmOptions } from './extractor.js';
-import type { FieldDeclaration, FileFacts, ModelDeclaration, ModelUsage, OrmName } from './facts.js';
+import type { FieldDeclaration, FileFacts, ImportBinding, ModelDeclaration, ModelUsage, OrmName } from './facts.js';
 import type { Reference } from './reference.js';
 
 export type OrmConfig = Partial<Record<OrmName, OrmOptions>>;
@@ -14,6 +14,8 @@ interface ModelEntry {
   model: ModelDeclaration;
   file: FileFacts;
   table: string;
+  /** The model's fields plus those its ORM implies from options (Naming.impliedFields). */
+  fields: FieldDeclaration[];
   columns: Map<string, string>;
 }
 
@@ -23,16 +25,18 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
   const namings = new Map<OrmName, Naming>();
   for (const e of extractors) if (e.naming) namings.set(e.naming.orm, e.naming);
 
+  const optionsOf = ormOptions(files, orm);
   const entries: ModelEntry[] = [];
   const byFile = new Map<string, ModelEntry[]>();
   for (const file of files) {
     for (const model of file.models) {
       const naming = namings.get(model.orm);
-      const options = orm[model.orm] ?? {};
+      const options = optionsOf(model.orm);
       const table = model.table ?? naming?.table(model, options) ?? model.name;
+      const fields = [...model.fields, ...(naming?.impliedFields?.(model, options) ?? [])];
       const columns = new Map<string, string>();
-      for (const field of model.fields) columns.set(field.name, columnName(field, model, naming, options));
-      const entry = { model, file, table, columns };
+      for (const field of fields) columns.set(field.name, columnName(field, model, naming, options));
+      const entry = { model, file, table, fields, columns };
       entries.push(entry);
       let list = byFile.get(file.path);
       if (!list) byFile.set(file.path, (list = []));
@@ -44,6 +48,7 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
   for (const file of files) {
     references.push(...file.references);
   }
+  references.push(...conditionalReferences(files));
   for (const entry of entries) references.push(...declarationReferences(entry));
   for (const file of files) {
     for (const usage of file.usages) {
@@ -54,6 +59,44 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
   return references;
 }
 
+/** Options per ORM: project-wide defaults found in code (FileFacts.ormDefaults), then configured options over them. */
+function ormOptions(files: readonly FileFacts[], orm: OrmConfig): (name: OrmName) => OrmOptions {
+  const found = new Map<OrmName, Record<string, unknown>>();
+  for (const file of files) {
+    for (const [name, options] of Object.entries(file.ormDefaults ?? {}) as [OrmName, Record<string, unknown>][]) {
+      found.set(name, { ...found.get(name), ...options });
+    }
+  }
+  return (name) => ({ ...found.get(name), ...orm[name] });
+}
+
+/** References made through an imported name count when that import is an instance of their library. */
+function conditionalReferences(files: readonly FileFacts[]): Reference[] {
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const refs: Reference[] = [];
+  for (const file of files) {
+    for (const group of file.conditionalReferences ?? []) {
+      const binding = file.imports.find((b) => b.local === group.symbol);
+      if (binding && importsInstance(file, binding, group.library, files, byPath)) refs.push(...group.references);
+    }
+  }
+  return refs;
+}
+
+function importsInstance(file: FileFacts, binding: ImportBinding, library: string, files: readonly FileFacts[], byPath: ReadonlyMap<string, FileFacts>): boolean {
+  const exports = (target: FileFacts): boolean =>
+    target.instanceExports?.some((e) => e.library === library && e.exportedAs.includes(binding.imported)) ?? false;
+  if (binding.from.startsWith('.')) {
+    const base = posix.normalize(posix.join(posix.dirname(file.path), binding.from)).replace(/\.(m|c)?js$/, '');
+    for (const suffix of RESOLVE_SUFFIXES) {
+      const target = byPath.get(base + suffix);
+      if (target) return exports(target);
+    }
+  }
+  // Path aliases, workspace packages, files not scanned: a named export of an instance anywhere in the project.
+  return binding.imported !== 'default' && binding.imported !== '*' && files.some(exports);
+}
+
 function columnName(field: FieldDeclaration, model: ModelDeclaration, naming: Naming | undefined, options: OrmOptions): string {
   return field.column ?? naming?.column(field, model, options) ?? field.name;
 }
@@ -62,7 +105,7 @@ function columnName(field: FieldDeclaration, model: ModelDeclaration, naming: Na
 function declarationReferences(entry: ModelEntry): Reference[] {
   const { model, file } = entry;
   const refs: Reference[] = [];
-  for (const field of model.fields) {
+  for (const field of entry.fields) {
     if (field.virtual) continue;
     refs.push({
       table: entry.table,
@@ -131,7 +174,7 @@ function usageReferences(usage: ModelUsage, file: FileFacts, entry: ModelEntry, 
   for (const field of usage.fields) {
     const column = entry.columns.get(field.name);
     if (column === undefined) continue;
-    const declared = entry.model.fields.find((f) => f.name === field.name);
+    const declared = entry.fields.find((f) => f.name === field.name);
     if (declared?.virtual) continue;
     refs.push({
       ...base,
@@ -144,9 +187,9 @@ function usageReferences(usage: ModelUsage, file: FileFacts, entry: ModelEntry, 
     });
   }
   if (usage.effect === 'insert') {
-    const byDefault = entry.model.fields.filter((f) => f.written && !f.virtual).map((f) => f.name);
+    const byDefault = entry.fields.filter((f) => f.written && !f.virtual).map((f) => f.name);
     const given = usage.insertFields ? [...usage.insertFields, ...(usage.insertIncludesDefaults ? byDefault : [])] : byDefault;
-    const columnFields = given.filter((name) => !entry.model.fields.find((f) => f.name === name)?.virtual);
+    const columnFields = given.filter((name) => !entry.fields.find((f) => f.name === name)?.virtual);
     const written = [...new Set(columnFields.map((f) => entry.columns.get(f)).filter((c): c is string => c !== undefined))];
     refs.push({ ...base, kind: 'insert', insertColumns: written, implicit: true, location: usage.location, snippet: usage.snippet, via: `${entry.model.name} (${usage.orm} create)` });
   } else if (usage.effect === 'delete') {
