@@ -1,7 +1,9 @@
 import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
+import { explainCommand } from './explain.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [];
+export const commands: Command[] = [checkCommand, explainCommand];
 
 /** The command run when none is named (`rollsafe` = `rollsafe check`). */
 export const defaultCommand: Command | undefined = commands.find((c) => c.name === 'check');

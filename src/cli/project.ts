@@ -1,0 +1,32 @@
+/** Where the repository is and what its configuration says, for every command. */
+import { GitError, repoRoot } from '../git.js';
+import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.js';
+import { UsageError, type CliIO } from './io.js';
+import { resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+
+export interface Project {
+  root: string;
+  /** False when the folder is not a git repository (no base ref, no staged files). */
+  isGit: boolean;
+  config: LoadedConfig;
+}
+
+export async function openProject(io: CliIO, options: { root?: string; config?: string }): Promise<Project> {
+  const start = options.root ? resolve(io.cwd, options.root) : io.cwd;
+  if (!existsSync(start) || !statSync(start).isDirectory()) throw new UsageError(`--root: ${options.root ?? start} is not a directory`);
+  let root = start;
+  let isGit = true;
+  try {
+    root = await repoRoot(start);
+  } catch (error) {
+    if (!(error instanceof GitError) || (error.code !== 'not-a-repository' && error.code !== 'git-missing')) throw error;
+    isGit = false;
+  }
+  try {
+    return { root, isGit, config: await loadConfig(root, options.config) };
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * `rollsafe check`, start to end: find the migrations, decide which are new, parse and replay them, scan
+ * the live code (only when a new migration needs it), evaluate the rules.
+ */
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import { git, GitError, lsTree, requireRef, resolveRef } from '../git.js';
+import { discoverMigrationSets } from '../migrations/index.js';
+import type { Migration, MigrationSet } from '../migrations/migration.js';
+import { loadParser } from '../sql/parser.js';
+import { parseSqlFile, type SqlFile } from '../sql/statements.js';
+import { normalizeFile } from '../sql/normalize.js';
+import type { Change } from '../sql/types.js';
+import { replay } from '../schema/replay.js';
+import { ReferenceIndex } from '../code/reference-index.js';
+import type { CodeSuppression } from '../code/facts.js';
+import type { RollsafeConfig, RuleSetting } from '../config/types.js';
+import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
+import type { CheckResult } from './result.js';
+import type { DeployModel, LiveSource, Rule } from './types.js';
+
+/** A problem with how rollsafe was asked to run (bad ref, missing folder): exit code 2. */
+export class CheckUsageError extends Error {
+  readonly hint: string | undefined;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = 'CheckUsageError';
+    this.hint = hint;
+  }
+}
+
+export const DEFAULT_PG_VERSION = 18;
+
+export interface CheckOptions {
+  /** Repository root (absolute). */
+  root: string;
+  config: RollsafeConfig;
+  rules: readonly Rule[];
+  env: Readonly<Record<string, string | undefined>>;
+  /** Migration files to check as new (command-line arguments), relative to `cwd` or absolute. */
+  files?: string[];
+  cwd?: string;
+  /** `--base`. */
+  base?: string;
+  /** `--migrations` folders (override config and detection). */
+  migrationDirs?: string[];
+  pgVersion?: number;
+  /** Check staged files (pre-commit) when there is neither a file list nor a base. */
+  staged?: boolean;
+  cacheDir?: string;
+  /** One-line notes for stderr (a long first scan). */
+  note?: (line: string) => void;
+}
+
+interface ParsedMigration {
+  migration: Migration;
+  file?: SqlFile;
+  changes: Change[];
+  diagnostics: Diagnostic[];
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const { root, config } = options;
+  const diagnostics: Diagnostic[] = [];
+  const sets = await discover(options, diagnostics);
+
+  const base = await chooseBase(options);
+  const newPaths = await newMigrationPaths(options, sets, base.ref);
+
+  await loadParser();
+  const searchPath = config.searchPath ?? ['public'];
+  const texts = new Map<string, string>();
+  const prepared: PreparedSet[] = [];
+  let migrationCount = 0;
+  for (const set of sets) {
+    const parsed = set.migrations.map((m) => parseMigration(m, searchPath, config));
+    migrationCount += parsed.length;
+    const replayed = replay(parsed.map((p) => ({ migration: p.migration, changes: p.changes })));
+    const isNew = (m: Migration): boolean => newPaths.has(m.path);
+    for (const p of parsed) {
+      if (!isNew(p.migration)) continue;
+      texts.set(p.migration.path, p.migration.text);
+      diagnostics.push(...p.diagnostics);
+    }
+    diagnostics.push(...replayed.diagnostics.filter((d) => newPaths.has(d.location.path)));
+    prepared.push({
+      dir: set.dir,
+      migrations: replayed.migrations.map((r, i) => ({
+        migration: r.migration,
+        ...(parsed[i]!.file ? { file: parsed[i]!.file } : {}),
+        steps: r.steps,
+        before: r.before,
+        after: r.after,
+        isNew: isNew(r.migration),
+      })),
+    });
+  }
+
+  const rules = configureRules(options.rules, config);
+  const needsCode = newPaths.size > 0 && rules.some((r) => r.rule.family === 'code-aware');
+  let live: LiveSource[] = [];
+  let codeFileCount = 0;
+  const codeSuppressions = new Map<string, Map<string, CodeSuppression[]>>();
+  if (needsCode) {
+    const knownNames = new Set<string>();
+    for (const set of prepared) {
+      const last = set.migrations[set.migrations.length - 1];
+      if (!last) continue;
+      for (const t of last.after.tables.values()) knownNames.add(t.name);
+      for (const m of set.migrations) for (const t of m.before.tables.values()) knownNames.add(t.name);
+    }
+    const scanned = await scanLiveSources(options, sets, base.ref, [...knownNames]);
+    live = scanned.live;
+    codeFileCount = scanned.fileCount;
+    diagnostics.push(...scanned.diagnostics);
+    for (const [name, map] of scanned.suppressions) codeSuppressions.set(name, map);
+  }
+
+  const findings = evaluate(prepared, {
+    rules,
+    pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
+    deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
+    live,
+    codeSuppressions,
+    ...(config.transaction ? { transaction: config.transaction } : {}),
+  });
+
+  return {
+    base,
+    findings,
+    diagnostics: sortDiagnostics(diagnostics),
+    newMigrations: [...newPaths].sort(),
+    migrationCount,
+    codeFileCount,
+    texts,
+    rules: options.rules,
+  };
+}
+
+async function discover(options: CheckOptions, diagnostics: Diagnostic[]): Promise<MigrationSet[]> {
+  const { root, config } = options;
+  const configured = typeof config.migrations === 'string' ? [config.migrations] : (config.migrations ?? []);
+  const dirs = options.migrationDirs?.length ? options.migrationDirs.map((d) => ({ dir: d })) : configured.map((m) => (typeof m === 'string' ? { dir: m } : m));
+  const postDeployDirs = [...(config.postDeployMigrations ?? []), ...dirs.filter((d) => 'phase' in d && d.phase === 'post-deploy').map((d) => d.dir)];
+  const sets: MigrationSet[] = [];
+  if (dirs.length === 0) {
+    const found = await discoverMigrationSets(root, { postDeployDirs });
+    diagnostics.push(...found.diagnostics);
+    sets.push(...found.sets);
+  } else {
+    for (const entry of dirs) {
+      const layout = 'layout' in entry ? entry.layout : undefined;
+      const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(layout ? { layout } : {}), postDeployDirs });
+      diagnostics.push(...found.diagnostics);
+      const transaction = 'transaction' in entry ? entry.transaction : undefined;
+      for (const set of found.sets) {
+        if (transaction) for (const m of set.migrations) Object.assign(m, { transaction, transactionReason: 'set in the rollsafe configuration' });
+        sets.push(set);
+      }
+    }
+  }
+  return sets;
+}
+
+function parseMigration(migration: Migration, searchPath: string[], _config: RollsafeConfig): ParsedMigration {
+  if (migration.language !== 'sql') return { migration, changes: [], diagnostics: [] };
+  const file = parseSqlFile(migration.path, migration.sql ?? migration.text);
+  const normalized = normalizeFile(file, { searchPath });
+  return { migration, file, changes: normalized.changes, diagnostics: [...file.diagnostics, ...normalized.diagnostics] };
+}
+
+/** `--base`, then config, then the CI's target branch, then origin/HEAD. */
+async function chooseBase(options: CheckOptions): Promise<{ ref: string | null; chosenBy: string }> {
+  const { root, env, config } = options;
+  const explicit = options.base ?? config.base;
+  const demand = async (ref: string, chosenBy: string): Promise<{ ref: string; chosenBy: string }> => {
+    try {
+      await requireRef(root, ref);
+    } catch (error) {
+      if (error instanceof GitError) throw new CheckUsageError(`${error.message} (base from ${chosenBy})`, error.hint);
+      throw error;
+    }
+    return { ref, chosenBy };
+  };
+  if (explicit) return demand(explicit, options.base ? '--base' : 'config');
+  for (const variable of ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME']) {
+    const branch = env[variable];
+    if (!branch) continue;
+    for (const candidate of [`origin/${branch}`, branch]) {
+      if (await resolveRef(root, candidate).catch(() => null)) return { ref: candidate, chosenBy: variable };
+    }
+    return demand(`origin/${branch}`, variable);
+  }
+  if (await resolveRef(root, 'origin/HEAD').catch(() => null)) return { ref: 'origin/HEAD', chosenBy: 'origin/HEAD' };
+  return { ref: null, chosenBy: 'none' };
+}
+
+async function newMigrationPaths(options: CheckOptions, sets: readonly MigrationSet[], base: string | null): Promise<Set<string>> {
+  const { root } = options;
+  const all = new Set(sets.flatMap((s) => s.migrations.map((m) => m.path)));
+  if (options.files?.length) {
+    const cwd = options.cwd ?? root;
+    const out = new Set<string>();
+    for (const file of options.files) {
+      const absolute = isAbsolute(file) ? file : resolve(cwd, file);
+      const rel = relative(root, absolute).split('\\').join('/');
+      if (!existsSync(absolute)) throw new CheckUsageError(`file not found: ${file}`);
+      const match = all.has(rel) ? rel : [...all].find((p) => p.startsWith(`${rel}/`));
+      if (!match) throw new CheckUsageError(`${file} is not part of a migration folder rollsafe found`, 'pass its folder with --migrations <dir>');
+      // A folder argument (Prisma migration folder) means every migration inside it.
+      for (const p of all) if (p === rel || p.startsWith(`${rel}/`)) out.add(p);
+    }
+    return out;
+  }
+  if (base) {
+    const dirs = sets.map((s) => s.dir);
+    const entries = await lsTree(root, base, dirs.filter((d) => d !== '' && d !== '.'));
+    const atBase = new Set(entries.map((e) => e.path));
+    return new Set([...all].filter((p) => !atBase.has(p)));
+  }
+  if (options.staged) {
+    const out = await git(['diff', '--cached', '--name-only', '--diff-filter=A', '-z'], root).catch(() => '');
+    const staged = new Set(out.split('\0').filter(Boolean));
+    return new Set([...all].filter((p) => staged.has(p)));
+  }
+  return new Set();
+}
+
+export function configureRules(rules: readonly Rule[], config: RollsafeConfig): ConfiguredRule[] {
+  const out: ConfiguredRule[] = [];
+  for (const rule of rules) {
+    const setting = config.rules?.[rule.id];
+    const [level, opts] = Array.isArray(setting) ? [setting[0], setting[1] ?? {}] : [setting, {}];
+    const severity = (level ?? rule.severity) as RuleSetting;
+    if (severity === 'off') continue;
+    out.push({ rule, severity, options: opts });
+  }
+  return out;
+}
+
+interface ScannedLive {
+  live: LiveSource[];
+  fileCount: number;
+  diagnostics: Diagnostic[];
+  suppressions: Map<string, Map<string, CodeSuppression[]>>;
+}
+
+async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSet[], base: string | null, knownNames: string[]): Promise<ScannedLive> {
+  const { scanWorktree, scanRef } = await import('../code/index.js');
+  const { extractors } = await import('../code/extractors/index.js');
+  const { root, config } = options;
+  const scanOptions = {
+    extractors,
+    migrationDirs: sets.map((s) => s.dir),
+    ...(config.code?.include ? { include: config.code.include } : {}),
+    ...(config.code?.exclude ? { exclude: config.code.exclude } : {}),
+    ...(options.cacheDir ? { cacheDir: options.cacheDir } : {}),
+    orm: config.orm ?? {},
+    knownNames,
+  };
+  const result: ScannedLive = { live: [], fileCount: 0, diagnostics: [], suppressions: new Map() };
+  const add = (name: string, ref: string | null, label: string, scan: Awaited<ReturnType<typeof scanWorktree>>): void => {
+    result.live.push({ name, ref, label, references: new ReferenceIndex(scan.references) });
+    result.fileCount += scan.stats.files;
+    // Diagnostics of the running release's code are not the author's to fix; only the worktree's are shown.
+    if (name === 'worktree') result.diagnostics.push(...scan.diagnostics);
+    const map = new Map<string, CodeSuppression[]>();
+    for (const f of scan.files) if (f.suppressions?.length) map.set(f.path, f.suppressions);
+    result.suppressions.set(name, map);
+  };
+  add('worktree', null, 'worktree', await scanWorktree(root, scanOptions));
+  const refs = [...(base ? [{ name: 'base', ref: base }] : []), ...(config.liveRefs ?? []).map((ref) => ({ name: ref, ref }))];
+  for (const { name, ref } of refs) {
+    try {
+      await requireRef(root, ref);
+    } catch (error) {
+      if (error instanceof GitError) throw new CheckUsageError(`live ref: ${error.message}`, error.hint);
+      throw error;
+    }
+    add(name, ref, name === 'base' ? `base ${ref}` : ref, await scanRef(root, ref, scanOptions));
+  }
+  return result;
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) =>
+    a.location.path < b.location.path ? -1 : a.location.path > b.location.path ? 1 : a.location.line - b.location.line || a.location.column - b.location.column,
+  );
+}

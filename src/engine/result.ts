@@ -1,0 +1,19 @@
+import type { Diagnostic } from '../diagnostic.js';
+import type { Finding, Rule } from './types.js';
+
+/** Everything a reporter needs from a `check` run. */
+export interface CheckResult {
+  /** The base ref the running release was read from, and how it was chosen (`--base`, `GITHUB_BASE_REF`, `origin/HEAD`). */
+  base: { ref: string | null; chosenBy: string };
+  findings: Finding[];
+  diagnostics: Diagnostic[];
+  /** Paths of the migrations checked as new. */
+  newMigrations: string[];
+  /** Every migration read (history included). */
+  migrationCount: number;
+  /** Code files scanned across live sources (0 when no code scan was needed). */
+  codeFileCount: number;
+  /** Repository-relative path → text, for code frames of migrations. */
+  texts: ReadonlyMap<string, string>;
+  rules: readonly Rule[];
+}
