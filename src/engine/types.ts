@@ -115,6 +115,8 @@ export interface RuleExample {
   code?: Record<string, string>;
   /** Postgres major version for the example (default: current). */
   pgVersion?: number;
+  /** Whether the migration tool wraps the migration in a transaction (default: not wrapped). */
+  transaction?: 'wrapped' | 'none';
   /** Shown above the example in the docs. */
   title?: string;
 }

@@ -1,0 +1,48 @@
+/**
+ * Every example in a rule's documentation is run through the real pipeline (a git repository, the base
+ * ref holding the history and the running release's code, the new migration in the worktree):
+ * `invalid` examples must produce a finding of that rule, `valid` ones must not.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { rules } from '../../rules/index.js';
+import { runCheck } from '../../src/engine/check.js';
+import type { RuleExample } from '../../src/engine/types.js';
+import { TestRepo } from '../support/git-repo.js';
+
+const repos: TestRepo[] = [];
+afterAll(() => repos.forEach((r) => r.remove()));
+
+async function findingsOf(example: RuleExample): Promise<{ rule: string; message: string }[]> {
+  const repo = new TestRepo('rollsafe-docs-');
+  repos.push(repo);
+  repo.commit('history', { 'db/migrations/0001_history.sql': example.history ?? '-- nothing yet\n', ...(example.code ?? {}) }).tag('base');
+  repo.write({ 'db/migrations/0002_change.sql': example.sql });
+  const result = await runCheck({
+    root: repo.root,
+    config: { migrations: ['db/migrations'], ...(example.transaction ? { transaction: example.transaction } : {}) },
+    rules,
+    env: {},
+    base: 'base',
+    ...(example.pgVersion ? { pgVersion: example.pgVersion } : {}),
+  });
+  return result.findings;
+}
+
+describe('rule documentation examples', () => {
+  for (const rule of rules) {
+    describe(rule.id, () => {
+      rule.docs.examples.invalid.forEach((example, i) => {
+        it(`invalid #${i + 1}: ${example.title ?? ''}`, async () => {
+          const findings = await findingsOf(example);
+          expect(findings.filter((f) => f.rule === rule.id), JSON.stringify(findings, null, 1)).not.toHaveLength(0);
+        });
+      });
+      rule.docs.examples.valid.forEach((example, i) => {
+        it(`valid #${i + 1}: ${example.title ?? ''}`, async () => {
+          const findings = await findingsOf(example);
+          expect(findings.filter((f) => f.rule === rule.id).map((f) => f.message)).toEqual([]);
+        });
+      });
+    });
+  }
+});
