@@ -1,0 +1,232 @@
+/**
+ * Finds the migration sets of a repository: one walk of the folders (build output, dependencies and hidden
+ * folders skipped), where the most confident layout claims a folder and the walk does not descend into it;
+ * then each set's files are listed in the tool's order and read. Bad input becomes diagnostics; only a
+ * wrong configuration (a `--migrations` folder that is not there) throws, as MigrationsConfigError.
+ */
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import { decodeMigrationFile } from './decode.js';
+import { migrationDiagnostic } from './diagnostics.js';
+import { joinPath, type Detection, type FolderEntries, type MigrationEntry, type MigrationLayout, type RepoFiles } from './layout.js';
+import { layoutNamed, layouts } from './layouts/index.js';
+import { sqlLayout } from './layouts/sql.js';
+import type { DeployPhase, LayoutName, Migration, MigrationSet } from './migration.js';
+import { worktreeFiles } from './repo-files.js';
+import { scanStatements } from './statement-scan.js';
+
+export interface DiscoverOptions {
+  /** Migration folders from `--migrations` or config, relative to `root` (or absolute inside it); replaces detection. */
+  dirs?: string[];
+  /** Reads the folders with this layout instead of detecting one. */
+  layout?: LayoutName;
+  /** Folders whose migrations run after the deploy (GitLab-style `db/post_migrate`). */
+  postDeployDirs?: string[];
+  /** Where files come from; the worktree under `root` by default. */
+  repo?: RepoFiles;
+}
+
+export interface DiscoveryResult {
+  sets: MigrationSet[];
+  diagnostics: Diagnostic[];
+}
+
+/** A usage error in the migrations configuration: the CLI prints the message and exits with code 2. */
+export class MigrationsConfigError extends Error {
+  override readonly name = 'MigrationsConfigError';
+}
+
+/** Folder names never holding a project's own migrations: dependencies, build output, caches. */
+const SKIPPED_DIRS = new Set([
+  'node_modules',
+  'bower_components',
+  'jspm_packages',
+  'vendor',
+  'dist',
+  'build',
+  'out',
+  'target',
+  'coverage',
+  '__pycache__',
+  'venv',
+]);
+
+interface Claim {
+  dir: string;
+  layout: MigrationLayout;
+  entries: FolderEntries;
+}
+
+export async function discoverMigrationSets(root: string, options: DiscoverOptions = {}): Promise<DiscoveryResult> {
+  const repo = options.repo ?? worktreeFiles(root);
+  const diagnostics: Diagnostic[] = [];
+  const forced = options.layout === undefined ? undefined : forcedLayout(options.layout);
+  const allowed = forced ? [forced] : layouts;
+
+  const claims: Claim[] = [];
+  if (options.dirs && options.dirs.length > 0) {
+    for (const dir of unique(options.dirs.map((d) => repoPath(root, d, '--migrations')))) {
+      claims.push(...(await claimConfigured(dir, await configuredFolder(dir, repo), forced, repo, diagnostics)));
+    }
+  } else {
+    claims.push(...(await walk('', allowed, repo)));
+  }
+
+  const postDeploy = unique((options.postDeployDirs ?? []).map((d) => repoPath(root, d, 'postDeployDirs')));
+  for (const dir of postDeploy) {
+    const entries = await configuredFolder(dir, repo);
+    if (!claims.some((c) => contains(c.dir, dir) || contains(dir, c.dir))) {
+      claims.push(...(await claimConfigured(dir, entries, forced, repo, diagnostics)));
+    }
+  }
+
+  claims.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
+  const sets = await Promise.all(
+    claims.map(async (claim) => {
+      const listing = await claim.layout.list(claim.dir, claim.entries, repo);
+      diagnostics.push(...listing.diagnostics);
+      const read = await Promise.all(listing.entries.map((entry) => readMigration(entry, claim, repo, phaseOf(entry.path, postDeploy))));
+      const migrations: Migration[] = [];
+      for (const result of read) {
+        diagnostics.push(...result.diagnostics);
+        if (result.migration) migrations.push({ ...result.migration, order: migrations.length });
+      }
+      const set: MigrationSet = { dir: claim.dir, layout: claim.layout.name, migrations };
+      return set;
+    }),
+  );
+  return { sets, diagnostics };
+}
+
+function forcedLayout(name: LayoutName): MigrationLayout {
+  const layout = layoutNamed(name);
+  if (!layout) throw new MigrationsConfigError(`The migration layout "${name}" is not supported yet; use one of: ${layouts.map((l) => l.name).join(', ')}.`);
+  return layout;
+}
+
+/** A configured folder as a repository path; outside the repository is a usage error. */
+function repoPath(root: string, dir: string, option: string): string {
+  const rel = relative(resolve(root), resolve(root, dir));
+  if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
+    throw new MigrationsConfigError(`The ${option} folder "${dir}" is outside the repository ${root}.`);
+  }
+  return rel.split(sep).join('/');
+}
+
+async function configuredFolder(dir: string, repo: RepoFiles): Promise<FolderEntries> {
+  const entries = await repo.list(dir);
+  if (entries) return entries;
+  const isFile = (await repo.head(dir, 1)) !== undefined;
+  throw new MigrationsConfigError(
+    isFile ? `The migrations path "${dir}" is a file; give the folder that holds the migrations.` : `The migrations folder "${dir}" does not exist.`,
+  );
+}
+
+/** A configured folder: the forced or detected layout, else the sets found below it, else a plain SQL folder. */
+async function claimConfigured(
+  dir: string,
+  entries: FolderEntries,
+  forced: MigrationLayout | undefined,
+  repo: RepoFiles,
+  diagnostics: Diagnostic[],
+): Promise<Claim[]> {
+  if (forced) return [{ dir, layout: forced, entries }];
+  const best = await detect(dir, entries, layouts, repo);
+  if (best) return [{ dir, layout: best, entries }];
+  const below = await walk(dir, layouts, repo);
+  if (below.length > 0) return below;
+  if (!entries.files.some((f) => f.toLowerCase().endsWith('.sql'))) {
+    diagnostics.push(migrationDiagnostic('migrations-none-found', 'warning', `No migration files were found in ${dir || 'the repository root'}.`, dir));
+  }
+  return [{ dir, layout: sqlLayout, entries }];
+}
+
+/** One walk from `start`: a claimed folder is not descended into; symlink loops stop at a folder seen before. */
+async function walk(start: string, allowed: readonly MigrationLayout[], repo: RepoFiles): Promise<Claim[]> {
+  const claims: Claim[] = [];
+  const seen = new Set<string>();
+  const visit = async (dir: string): Promise<void> => {
+    const entries = await repo.list(dir);
+    if (!entries) return;
+    if (entries.id !== undefined) {
+      if (seen.has(entries.id)) return;
+      seen.add(entries.id);
+    }
+    const layout = await detect(dir, entries, allowed, repo);
+    if (layout) {
+      claims.push({ dir, layout, entries });
+      return;
+    }
+    await Promise.all(entries.dirs.filter((d) => !d.startsWith('.') && !SKIPPED_DIRS.has(d)).map((d) => visit(joinPath(dir, d))));
+  };
+  await visit(start);
+  return claims;
+}
+
+async function detect(dir: string, entries: FolderEntries, candidates: readonly MigrationLayout[], repo: RepoFiles): Promise<MigrationLayout | undefined> {
+  const detections: Array<Detection | undefined> = await Promise.all(candidates.map((layout) => layout.detect(dir, entries, repo)));
+  let best: MigrationLayout | undefined;
+  let confidence = 0;
+  detections.forEach((d, i) => {
+    if (d && d.confidence > confidence) {
+      confidence = d.confidence;
+      best = candidates[i];
+    }
+  });
+  return best;
+}
+
+async function readMigration(
+  entry: MigrationEntry,
+  claim: Claim,
+  repo: RepoFiles,
+  phase: DeployPhase,
+): Promise<{ migration?: Omit<Migration, 'order'>; diagnostics: Diagnostic[] }> {
+  const file = await repo.read(entry.path);
+  if (!file.ok) {
+    const code = file.reason === 'too-large' ? 'file-too-large' : 'file-unreadable';
+    return { diagnostics: [migrationDiagnostic(code, 'error', file.message, entry.path)] };
+  }
+  const decoded = decodeMigrationFile(entry.path, file.bytes);
+  if (!decoded.ok) return { diagnostics: [decoded.diagnostic] };
+  const { text } = decoded;
+  const read = await claim.layout.read(entry, text, repo);
+  const diagnostics = [...decoded.diagnostics, ...read.diagnostics];
+  const runs = read.sql ?? text;
+  if (runs.trim() === '') {
+    diagnostics.push(migrationDiagnostic('migration-empty', 'warning', text.trim() === '' ? 'The migration file is empty.' : 'The part of the file the tool runs is empty.', entry.path));
+  } else if (read.sql !== undefined && scanStatements(read.sql).length === 0) {
+    diagnostics.push(migrationDiagnostic('migration-empty', 'info', 'The migration holds only comments.', entry.path));
+  }
+  const migration: Omit<Migration, 'order'> = {
+    path: entry.path,
+    layout: claim.layout.name,
+    set: claim.dir,
+    version: entry.version,
+    name: entry.name,
+    language: claim.layout.language,
+    text,
+    transaction: read.transaction,
+    transactionReason: read.transactionReason,
+    phase,
+  };
+  if (read.sql !== undefined) migration.sql = read.sql;
+  if (entry.repeatable) migration.repeatable = true;
+  if (read.transactionScope) migration.transactionScope = read.transactionScope;
+  if (read.nonTransactionalStatementsRunAlone) migration.nonTransactionalStatementsRunAlone = true;
+  if (read.statementBreaks && read.statementBreaks.length > 0) migration.statementBreaks = read.statementBreaks;
+  return { migration, diagnostics };
+}
+
+function phaseOf(path: string, postDeploy: readonly string[]): DeployPhase {
+  return postDeploy.some((dir) => contains(dir, path)) ? 'post-deploy' : 'pre-deploy';
+}
+
+/** Whether repository path `inner` is `outer` or below it. */
+function contains(outer: string, inner: string): boolean {
+  return outer === '' || inner === outer || inner.startsWith(`${outer}/`);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}

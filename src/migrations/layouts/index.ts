@@ -1,0 +1,27 @@
+import type { LayoutName } from '../migration.js';
+import type { MigrationLayout } from '../layout.js';
+import { dbmateLayout } from './dbmate.js';
+import { drizzleLayout } from './drizzle.js';
+import { flywayLayout } from './flyway.js';
+import { golangMigrateLayout } from './golang-migrate.js';
+import { prismaLayout } from './prisma.js';
+import { sqlLayout } from './sql.js';
+import { supabaseLayout } from './supabase.js';
+
+/**
+ * Every migration tool rollsafe reads, one module each. Adding a tool: one new file in this folder and one
+ * line here. On equal detection confidence, the earlier layout wins.
+ */
+export const layouts: readonly MigrationLayout[] = [
+  drizzleLayout,
+  prismaLayout,
+  supabaseLayout,
+  flywayLayout,
+  dbmateLayout,
+  golangMigrateLayout,
+  sqlLayout,
+];
+
+export function layoutNamed(name: LayoutName): MigrationLayout | undefined {
+  return layouts.find((layout) => layout.name === name);
+}

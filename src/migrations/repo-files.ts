@@ -1,0 +1,89 @@
+/** `RepoFiles` over the worktree on disk. */
+import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MAX_MIGRATION_BYTES, type FileRead, type FolderEntries, type RepoFiles } from './layout.js';
+
+export function worktreeFiles(root: string): RepoFiles {
+  const listings = new Map<string, Promise<FolderEntries | undefined>>();
+  const abs = (path: string): string => (path === '' ? root : join(root, ...path.split('/')));
+
+  async function listUncached(dir: string): Promise<FolderEntries | undefined> {
+    const at = abs(dir);
+    let info;
+    let dirents;
+    try {
+      info = await stat(at);
+      if (!info.isDirectory()) return undefined;
+      dirents = await readdir(at, { withFileTypes: true });
+    } catch {
+      return undefined;
+    }
+    const files: string[] = [];
+    const dirs: string[] = [];
+    await Promise.all(
+      dirents.map(async (d) => {
+        if (d.isFile()) files.push(d.name);
+        else if (d.isDirectory()) dirs.push(d.name);
+        else if (d.isSymbolicLink()) {
+          // Follow links; a dangling one is neither.
+          try {
+            const target = await stat(join(at, d.name));
+            if (target.isDirectory()) dirs.push(d.name);
+            else if (target.isFile()) files.push(d.name);
+          } catch {
+            /* dangling link */
+          }
+        }
+      }),
+    );
+    files.sort(byCodeUnit);
+    dirs.sort(byCodeUnit);
+    return { files, dirs, id: `${info.dev}:${info.ino}` };
+  }
+
+  return {
+    list(dir) {
+      let listing = listings.get(dir);
+      if (!listing) {
+        listing = listUncached(dir);
+        listings.set(dir, listing);
+      }
+      return listing;
+    },
+    async head(path, bytes) {
+      let handle;
+      try {
+        handle = await open(abs(path), 'r');
+        const buffer = Buffer.alloc(bytes);
+        const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+        return buffer.subarray(0, bytesRead).toString('utf8');
+      } catch {
+        return undefined;
+      } finally {
+        await handle?.close();
+      }
+    },
+    async read(path): Promise<FileRead> {
+      const at = abs(path);
+      try {
+        const info = await stat(at);
+        if (info.size > MAX_MIGRATION_BYTES) {
+          return {
+            ok: false,
+            reason: 'too-large',
+            message: `The file is ${(info.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_MIGRATION_BYTES / 1024 / 1024} MB limit for a migration; it was skipped.`,
+          };
+        }
+        return { ok: true, bytes: new Uint8Array(await readFile(at)) };
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') return { ok: false, reason: 'missing', message: 'The file does not exist.' };
+        return { ok: false, reason: 'unreadable', message: `The file cannot be read (${code ?? String(error)}); it was skipped.` };
+      }
+    },
+  };
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
