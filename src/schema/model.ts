@@ -52,6 +52,8 @@ export interface Index {
   unique: boolean;
   /** Backs a PRIMARY KEY or UNIQUE constraint. */
   constraint?: string;
+  /** Key (`schema.name`) of the partitioned table's index that this partition's index was created for. */
+  parent?: string;
   createdBy: Origin;
 }
 
