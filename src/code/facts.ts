@@ -41,6 +41,10 @@ export interface ModelDeclaration {
   options?: Record<string, string | boolean>;
   /** For TS models, whether and under which name it is exported (`export const users = pgTable…`). */
   exportedAs?: string[];
+  /** A class the model extends, by local name (resolved like a usage's symbol): its declared fields are inherited. */
+  extends?: string;
+  /** A base class that declares fields for the models extending it, but is no table itself (TypeORM abstract entities). */
+  abstract?: boolean;
   location: SourceLocation;
   snippet: string;
 }

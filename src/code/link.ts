@@ -34,14 +34,17 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
       const options = optionsOf(model.orm);
       const table = model.table ?? naming?.table(model, options) ?? model.name;
       const fields = [...model.fields, ...(naming?.impliedFields?.(model, options) ?? [])];
-      const columns = new Map<string, string>();
-      for (const field of fields) columns.set(field.name, columnName(field, model, naming, options));
-      const entry = { model, file, table, fields, columns };
+      const entry = { model, file, table, fields, columns: new Map<string, string>() };
       entries.push(entry);
       let list = byFile.get(file.path);
       if (!list) byFile.set(file.path, (list = []));
       list.push(entry);
     }
+  }
+  for (const entry of entries) {
+    entry.fields = [...inheritedFields(entry, entries, byFile, new Set()), ...entry.fields];
+    const naming = namings.get(entry.model.orm);
+    for (const field of entry.fields) entry.columns.set(field.name, columnName(field, entry.model, naming, optionsOf(entry.model.orm)));
   }
 
   const references: Reference[] = [];
@@ -49,7 +52,7 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
     references.push(...file.references);
   }
   references.push(...conditionalReferences(files));
-  for (const entry of entries) references.push(...declarationReferences(entry));
+  for (const entry of entries) if (!entry.model.abstract) references.push(...declarationReferences(entry));
   for (const file of files) {
     for (const usage of file.usages) {
       const resolved = resolveUsage(usage, file, entries, byFile, namings);
@@ -97,6 +100,18 @@ function importsInstance(file: FileFacts, binding: ImportBinding, library: strin
   return binding.imported !== 'default' && binding.imported !== '*' && files.some(exports);
 }
 
+/** Fields declared by the classes a model extends, nearest last (a redeclared field stays the model's own). */
+function inheritedFields(entry: ModelEntry, entries: readonly ModelEntry[], byFile: ReadonlyMap<string, ModelEntry[]>, seen: Set<ModelEntry>): FieldDeclaration[] {
+  const symbol = entry.model.extends;
+  if (symbol === undefined || seen.has(entry)) return [];
+  seen.add(entry);
+  const sameOrm = entries.filter((e) => e.model.orm === entry.model.orm && e !== entry);
+  const base = resolveSymbol(symbol, entry.file, sameOrm, byFile)?.entry;
+  if (!base) return [];
+  const own = new Set(entry.model.fields.map((f) => f.name));
+  return [...inheritedFields(base, entries, byFile, seen), ...base.model.fields].filter((f) => !own.has(f.name));
+}
+
 function columnName(field: FieldDeclaration, model: ModelDeclaration, naming: Naming | undefined, options: OrmOptions): string {
   return field.column ?? naming?.column(field, model, options) ?? field.name;
 }
@@ -132,16 +147,27 @@ function resolveUsage(
   byFile: ReadonlyMap<string, ModelEntry[]>,
   namings: ReadonlyMap<OrmName, Naming>,
 ): { entry: ModelEntry; byName: boolean } | undefined {
-  const sameOrm = entries.filter((e) => e.model.orm === usage.orm);
+  const sameOrm = entries.filter((e) => e.model.orm === usage.orm && !e.model.abstract);
   if ('modelName' in usage.model) {
     const name = usage.model.modelName;
     const naming = namings.get(usage.orm);
     const found = sameOrm.filter((e) => (naming?.matchesModelName ? naming.matchesModelName(e.model, name) : e.model.name === name));
     return found.length === 1 ? { entry: found[0]!, byName: false } : undefined;
   }
-  const symbol = usage.model.symbol;
+  return resolveSymbol(usage.model.symbol, file, sameOrm, byFile);
+}
+
+/** One of `candidates` named by a local identifier of `file`: declared there, imported from a relative module, else unique by name. */
+function resolveSymbol(
+  symbol: string,
+  file: FileFacts,
+  candidates: readonly ModelEntry[],
+  byFile: ReadonlyMap<string, ModelEntry[]>,
+): { entry: ModelEntry; byName: boolean } | undefined {
+  const sameOrm = candidates;
+  const allowed = new Set(candidates);
   // Declared in this file.
-  const local = (byFile.get(file.path) ?? []).find((e) => e.model.orm === usage.orm && (e.model.name === symbol || e.model.exportedAs?.includes(symbol)));
+  const local = (byFile.get(file.path) ?? []).find((e) => allowed.has(e) && (e.model.name === symbol || e.model.exportedAs?.includes(symbol)));
   if (local) return { entry: local, byName: false };
   // Imported from a relative module.
   const binding = file.imports.find((b) => b.local === symbol);
@@ -151,7 +177,7 @@ function resolveUsage(
       const target = byFile.get(base + suffix);
       if (!target) continue;
       const wanted = binding.imported === 'default' ? 'default' : binding.imported;
-      const hit = target.find((e) => e.model.orm === usage.orm && (e.model.exportedAs?.includes(wanted) || e.model.name === wanted));
+      const hit = target.find((e) => allowed.has(e) && (e.model.exportedAs?.includes(wanted) || e.model.name === wanted));
       if (hit) return { entry: hit, byName: false };
     }
   }
