@@ -1,9 +1,11 @@
 import type { Extractor } from '../extractor.js';
+import { drizzleExtractor } from './drizzle.js';
 import { prismaExtractor } from './prisma.js';
 import { typeormExtractor } from './typeorm.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
   prismaExtractor,
+  drizzleExtractor,
   typeormExtractor,
 ];
