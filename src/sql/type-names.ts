@@ -187,3 +187,10 @@ export function typeRefOf(
 export function sameType(a: TypeRef, b: TypeRef): boolean {
   return a.name === b.name && (a.schema ?? '') === (b.schema ?? '') && a.arrayDims > 0 === b.arrayDims > 0 && a.modifiers.join(',') === b.modifiers.join(',');
 }
+
+/** The same user type under a new schema or name, with format_type's text updated. */
+export function renameUserType(ref: TypeRef, schema: string, name: string): TypeRef {
+  const base = schema === 'public' ? quoteIdent(name) : `${quoteIdent(schema)}.${quoteIdent(name)}`;
+  const display = base + (ref.modifiers.length ? `(${ref.modifiers.join(',')})` : '') + (ref.arrayDims > 0 ? '[]' : '');
+  return { ...ref, schema, name, display };
+}
