@@ -193,7 +193,9 @@ async function readMigration(
   const read = await claim.layout.read(entry, text, repo);
   const diagnostics = [...decoded.diagnostics, ...read.diagnostics];
   const runs = read.sql ?? text;
-  if (runs.trim() === '') {
+  if (read.diagnostics.some((d) => d.severity === 'error')) {
+    // The layout already said why the file is unusable; "empty" would only repeat it.
+  } else if (runs.trim() === '') {
     diagnostics.push(migrationDiagnostic('migration-empty', 'warning', text.trim() === '' ? 'The migration file is empty.' : 'The part of the file the tool runs is empty.', entry.path));
   } else if (read.sql !== undefined && scanStatements(read.sql).length === 0) {
     diagnostics.push(migrationDiagnostic('migration-empty', 'info', 'The migration holds only comments.', entry.path));

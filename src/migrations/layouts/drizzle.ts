@@ -135,10 +135,10 @@ function parseJournal(text: string, path: string, diagnostics: Diagnostic[]): { 
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch (error) {
-    diagnostics.push(
-      migrationDiagnostic('drizzle-journal-invalid', 'error', `${JOURNAL} is not valid JSON: ${(error as Error).message}`, path, jsonErrorAt(text, error)),
-    );
+  } catch {
+    const at = jsonErrorOffset(text);
+    const where = at === undefined ? {} : problemAtOffset(text, at, at + 1);
+    diagnostics.push(migrationDiagnostic('drizzle-journal-invalid', 'error', `${JOURNAL} is not valid JSON; the migrator cannot read it.`, path, where));
     return undefined;
   }
   const raw = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
@@ -187,11 +187,29 @@ function lineOf(text: string, needle: string): { line?: number; column?: number;
   return at === -1 ? {} : problemAtOffset(text, at, at + needle.length);
 }
 
-/** V8 says "at position N" or "(line L column C)" in JSON.parse errors. */
-function jsonErrorAt(text: string, error: unknown): { line?: number; column?: number } {
-  const message = error instanceof Error ? error.message : '';
-  const lineColumn = /line (\d+) column (\d+)/.exec(message);
-  if (lineColumn) return { line: Number(lineColumn[1]), column: Number(lineColumn[2]) };
-  const position = /position (\d+)/.exec(message);
-  return position ? problemAtOffset(text, Number(position[1])) : {};
+/**
+ * Offset of the first character that cannot continue valid JSON: the shortest prefix that fails to parse for
+ * a reason other than ending too early (V8 does not always give a position, e.g. for a trailing comma).
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  const validPrefix = (length: number): boolean => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return true;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : '';
+      if (/end of JSON input/.test(message)) return true;
+      const position = /position (\d+)/.exec(message);
+      return position !== null && Number(position[1]) >= length;
+    }
+  };
+  if (validPrefix(text.length)) return undefined;
+  let lo = 0;
+  let hi = text.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (validPrefix(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
 }

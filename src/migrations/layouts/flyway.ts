@@ -122,7 +122,7 @@ export const flywayLayout: MigrationLayout = {
       };
     }
     const at = problemAtOffset(sql, nonTransactional.start);
-    const what = nonTransactional.head.split(' ').slice(0, 4).join(' ');
+    const what = FLYWAY_NON_TRANSACTIONAL.map((p) => p.exec(nonTransactional.head)?.[0]).find((m) => m !== undefined) ?? nonTransactional.head;
     if (statements.some((s) => !FLYWAY_NON_TRANSACTIONAL.some((p) => p.test(s.head)))) {
       diagnostics.push(
         migrationDiagnostic(
