@@ -1,11 +1,13 @@
 import type { Extractor } from '../extractor.js';
 import { drizzleExtractor } from './drizzle.js';
 import { prismaExtractor } from './prisma.js';
+import { rawSql } from './raw-sql.js';
 import { typeormExtractor } from './typeorm.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
   prismaExtractor,
+  rawSql,
   drizzleExtractor,
   typeormExtractor,
 ];

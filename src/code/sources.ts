@@ -1,0 +1,124 @@
+/**
+ * Code sources: the working tree, or a git ref read straight from the object database (`ls-tree` + one
+ * `cat-file --batch` process). Never a checkout, never a temp directory.
+ */
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CatFileBatch, git, GitError, lsTree, objectFormat, requireRef } from '../git.js';
+import type { FileSelection } from './files.js';
+
+export interface SourceFile {
+  /** Path relative to the scanned root, with forward slashes. */
+  path: string;
+  /** Size in bytes when known before reading. */
+  size?: number;
+  /** Git blob SHA when known before reading (always for refs). */
+  sha?: string;
+}
+
+export interface CodeSource {
+  /** For messages: `working tree` or `origin/main (3f2a9c1)`. */
+  readonly label: string;
+  /** Name of the cache pack: `worktree`, or `ref-<commit sha>` (a commit's files never change). */
+  readonly cacheName: string;
+  readonly hashFormat: 'sha1' | 'sha256';
+  /** The files under the root that `selection` keeps, sorted by path. */
+  list(selection: FileSelection): Promise<SourceFile[]>;
+  /** Bytes of a file, or null when it vanished (deleted from the worktree, blob missing from the repository). */
+  read(file: SourceFile): Promise<Buffer | null>;
+  close(): Promise<void>;
+}
+
+function byPath(a: SourceFile, b: SourceFile): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/** The working tree under `root`: git's view of it (tracked + untracked, minus ignored) when it is a repository, else a folder walk. */
+export async function worktreeSource(root: string): Promise<CodeSource> {
+  const format = await objectFormat(root).catch(() => 'sha1' as const);
+  return {
+    label: 'working tree',
+    cacheName: 'worktree',
+    hashFormat: format,
+    async list(selection) {
+      let paths: string[] | null = null;
+      try {
+        const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules', '-x', '.git'], root, { maxBuffer: 512 * 1024 * 1024 });
+        paths = [...new Set(out.split('\0').filter((p) => p !== ''))];
+      } catch (error) {
+        if (!(error instanceof GitError) || (error.code !== 'not-a-repository' && error.code !== 'git-missing')) throw error;
+      }
+      paths ??= await walk(root, selection);
+      const files: SourceFile[] = [];
+      for (const path of paths) if (selection.skipReason(path) === null) files.push({ path });
+      return files.sort(byPath);
+    },
+    async read(file) {
+      const abs = join(root, file.path);
+      try {
+        // Symlinks are skipped, as in refs (ls-tree shows them as links, not as the files they point to).
+        const stat = await lstat(abs);
+        if (!stat.isFile()) return null;
+        return await readFile(abs);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
+        throw error;
+      }
+    },
+    async close() {},
+  };
+}
+
+async function walk(root: string, selection: FileSelection): Promise<string[]> {
+  const out: string[] = [];
+  const visit = async (rel: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(rel === '' ? root : join(root, rel), { withFileTypes: true });
+    } catch {
+      return; // unreadable folder: nothing of it is scanned
+    }
+    for (const entry of entries) {
+      const path = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (selection.wantsDir(path)) await visit(path);
+      } else if (entry.isFile()) out.push(path);
+    }
+  };
+  await visit('');
+  return out;
+}
+
+/** The tree of `ref` under `root` (which may be a subfolder of the repository), read without a checkout. */
+export async function refSource(root: string, ref: string): Promise<CodeSource> {
+  const commit = await requireRef(root, ref);
+  const prefix = (await git(['rev-parse', '--show-prefix'], root)).trim();
+  const format = await objectFormat(root);
+  let batch: CatFileBatch | undefined;
+  return {
+    label: `${ref} (${commit.slice(0, 7)})`,
+    cacheName: `ref-${commit}`,
+    hashFormat: format,
+    async list(selection) {
+      const entries = await lsTree(root, commit, prefix ? [prefix] : []);
+      const files: SourceFile[] = [];
+      for (const entry of entries) {
+        // Only regular files: symlinks (120000) and submodules (160000) are not the app's source here.
+        if (entry.type !== 'blob' || entry.mode === '120000') continue;
+        if (prefix && !entry.path.startsWith(prefix)) continue;
+        const path = entry.path.slice(prefix.length);
+        if (selection.skipReason(path) !== null) continue;
+        files.push({ path, sha: entry.sha, ...(entry.size !== undefined ? { size: entry.size } : {}) });
+      }
+      return files.sort(byPath);
+    },
+    read(file) {
+      if (!file.sha) return Promise.resolve(null);
+      batch ??= new CatFileBatch(root);
+      return batch.read(file.sha);
+    },
+    async close() {
+      await batch?.close();
+    },
+  };
+}
