@@ -11,6 +11,7 @@ import { extractFile, isScriptPath } from '../../src/code/extract-file.js';
 import type { FileFacts } from '../../src/code/facts.js';
 import { linkFacts, type OrmConfig } from '../../src/code/link.js';
 import type { CodeContext, Reference } from '../../src/code/reference.js';
+import { parseSqlFile } from '../../src/sql/statements.js';
 
 export const FIXTURES_ROOT = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 
@@ -84,4 +85,24 @@ export function formatReferences(references: readonly Reference[]): string[] {
 /** Formatted references located in one file. */
 export function referencesIn(lines: readonly string[], path: string): string[] {
   return lines.filter((line) => line.slice(line.lastIndexOf(' ') + 1, line.lastIndexOf(':')) === path);
+}
+
+/**
+ * `schema.table.column` of every column the fixture's migrations create (CREATE TABLE only), read with the
+ * project's SQL parser (call `loadParser()` first), so tests can check fixtures' declarations against them.
+ */
+export function migrationColumns(dir: string, migrationFiles: readonly string[]): string[] {
+  const root = join(FIXTURES_ROOT, dir);
+  const columns: string[] = [];
+  for (const file of migrationFiles) {
+    const sql = parseSqlFile(file, readFileSync(join(root, file), 'utf8'));
+    for (const statement of sql.statements) {
+      if (statement.type !== 'CreateStmt') continue;
+      const relation = statement.node.relation as { schemaname?: string; relname: string };
+      for (const element of (statement.node.tableElts ?? []) as { ColumnDef?: { colname: string } }[]) {
+        if (element.ColumnDef) columns.push(`${relation.schemaname ?? 'public'}.${relation.relname}.${element.ColumnDef.colname}`);
+      }
+    }
+  }
+  return columns.sort();
 }

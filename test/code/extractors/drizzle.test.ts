@@ -3,8 +3,10 @@ import { extractFile } from '../../../src/code/extract-file.js';
 import { drizzleExtractor, drizzleNaming } from '../../../src/code/extractors/drizzle.js';
 import { toCamelCase, toSnakeCase } from '../../../src/code/extractors/drizzle/casing.js';
 import type { FileFacts, ModelDeclaration } from '../../../src/code/facts.js';
+import type { Reference } from '../../../src/code/reference.js';
 import { linkFacts, type OrmConfig } from '../../../src/code/link.js';
-import { fixtureReferences, formatReferences, loadFixture, referencesIn } from '../../support/extract.js';
+import { loadParser } from '../../../src/sql/parser.js';
+import { fixtureReferences, formatReferences, loadFixture, migrationColumns, referencesIn } from '../../support/extract.js';
 
 const extractors = [drizzleExtractor];
 const basicRun = fixtureReferences('apps/drizzle/basic', extractors);
@@ -50,6 +52,14 @@ describe('drizzle table declarations', () => {
       'billing.invoices.amount_cents model certain implicit src/db/schema.ts:45',
       'billing.invoices.meta model certain implicit src/db/schema.ts:46',
     ]);
+  });
+
+  it('declares exactly the columns the drizzle-kit migrations create, with and without casing', async () => {
+    await loadParser();
+    const declared = (refs: readonly Reference[]) => refs.filter((r) => r.kind === 'model').map((r) => `${r.schema ?? 'public'}.${r.table}.${r.column}`).sort();
+    expect(declared(basicRun.references)).toEqual(migrationColumns('apps/drizzle/basic', ['drizzle/0000_init_users_posts.sql', 'drizzle/0001_billing_invoices.sql']));
+    const casing = fixtureReferences('apps/drizzle/casing', extractors, { drizzle: { casing: 'snake_case' } }).references;
+    expect(declared(casing)).toEqual(migrationColumns('apps/drizzle/casing', ['drizzle/0000_accounts_sessions.sql']));
   });
 
   it('records the export name, the exact field location, and which columns an INSERT lists', () => {

@@ -3,7 +3,8 @@ import { extractFile } from '../../../src/code/extract-file.js';
 import { prismaExtractor, prismaNaming } from '../../../src/code/extractors/prisma.js';
 import type { FileFacts, ModelDeclaration } from '../../../src/code/facts.js';
 import { linkFacts } from '../../../src/code/link.js';
-import { fixtureReferences, formatReferences, loadFixture, referencesIn } from '../../support/extract.js';
+import { loadParser } from '../../../src/sql/parser.js';
+import { fixtureReferences, formatReferences, loadFixture, migrationColumns, referencesIn } from '../../support/extract.js';
 
 const extractors = [prismaExtractor];
 const basic = formatReferences(fixtureReferences('apps/prisma/basic', extractors).references);
@@ -52,6 +53,14 @@ describe('prisma schema declarations', () => {
       'public.audit_log.id declare certain implicit prisma/schema.prisma:78',
       'public.audit_log.payload declare certain implicit prisma/schema.prisma:79',
     ]);
+  });
+
+  it('declares exactly the columns the fixture migrations create', async () => {
+    await loadParser();
+    const { references } = fixtureReferences('apps/prisma/basic', extractors);
+    const declared = references.filter((r) => r.kind === 'model' || r.kind === 'declare').map((r) => `${r.schema ?? 'public'}.${r.table}.${r.column}`);
+    const migrations = ['prisma/migrations/20240105090000_init/migration.sql', 'prisma/migrations/20240312141500_billing_invoices/migration.sql'];
+    expect(declared.sort()).toEqual(migrationColumns('apps/prisma/basic', migrations));
   });
 
   it('gives each field its exact line and column', () => {
