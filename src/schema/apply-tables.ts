@@ -2,7 +2,7 @@
  * Tables, columns, constraints and indexes: the part of apply() that follows Postgres' tablecmds.c, with
  * its error messages for what Postgres would reject.
  */
-import { chooseName, indexNameAddition, makeObjectName } from '../sql/normalize/object-names.js';
+import { chooseName, indexNameAddition, makeObjectName, nextvalText } from '../sql/normalize/object-names.js';
 import type { ChangeOf, ColumnSpec, ConstraintSpec, QualifiedName } from '../sql/types.js';
 import { display, findColumn, sameName, type Draft } from './draft.js';
 import { objectKey, type Column, type Constraint, type Index, type Origin, type Table } from './model.js';
@@ -44,12 +44,6 @@ const constraintTaken = (d: Draft, schema: string) => (name: string) => {
   for (const t of d.tables.values()) if (t.schema === schema && t.constraints.some((c) => c.name === name)) return true;
   return false;
 };
-
-/** `nextval('seq'::regclass)` as Postgres prints it for a sequence in `schema`. */
-function nextvalText(schema: string, sequence: string): string {
-  const name = schema === 'public' ? sequence : `${schema}.${sequence}`;
-  return `nextval('${name.replace(/'/g, "''")}'::regclass)`;
-}
 
 /** A new column from its spec; a serial or identity column also gets its sequence, named as Postgres names it. */
 function newColumn(d: Draft, table: QualifiedName, spec: ColumnSpec, origin: Origin): Column {
@@ -306,8 +300,8 @@ function removeTable(d: Draft, table: Table): void {
   d.deleteTable(objectKey(table));
   for (const index of indexesOf(d, table)) d.deleteIndex(objectKey(index));
   for (const c of table.columns) {
-    const seq = /^nextval\('([^']+)'::regclass\)$/.exec(c.default?.text ?? '')?.[1];
-    if (seq && c.type.serial) d.deleteSequence(seq.includes('.') ? seq : `${table.schema}.${seq}`);
+    const seq = c.type.serial && c.default ? serialSequence(c.default.text, 'public') : undefined;
+    if (seq) d.deleteSequence(objectKey(seq));
     if (c.identity) d.deleteSequence(objectKey({ schema: table.schema, name: makeObjectName(table.name, c.name, 'seq') }));
   }
 }
@@ -342,14 +336,33 @@ export function dropTableObject(d: Draft, table: Table, cascade: boolean): boole
 export function moveTable(d: Draft, table: Table, to: QualifiedName, origin: Origin, renamed: boolean): void {
   const from: QualifiedName = { schema: table.schema, name: table.name };
   d.deleteTable(objectKey(from));
-  const moved: Table = { ...table, schema: to.schema, name: to.name };
+  let moved: Table = { ...table, schema: to.schema, name: to.name };
   if (renamed) moved.renamedFrom = { name: table.name, by: origin };
+  if (to.schema !== from.schema) moved = { ...moved, columns: moved.columns.map((c) => moveOwnedSequence(d, c, from.schema, to.schema)) };
   d.setTable(moved);
   for (const index of indexesOf(d, from)) {
     d.deleteIndex(objectKey(index));
     d.setIndex({ ...index, schema: to.schema, table: to });
   }
   retargetReferences(d, from, to);
+}
+
+/** The sequence of a serial column moves with its table to another schema, and its default says so. */
+function moveOwnedSequence(d: Draft, column: Column, fromSchema: string, toSchema: string): Column {
+  if (!column.type.serial || !column.default) return column;
+  const sequence = serialSequence(column.default.text, fromSchema);
+  if (!sequence || sequence.schema !== fromSchema) return column;
+  d.deleteSequence(objectKey(sequence));
+  d.addSequence(objectKey({ schema: toSchema, name: sequence.name }));
+  return { ...column, default: { ...column.default, text: nextvalText(toSchema, sequence.name) } };
+}
+
+/** The sequence named in a `nextval('…'::regclass)` default. */
+function serialSequence(text: string, defaultSchema: string): QualifiedName | undefined {
+  const m = /^nextval\('((?:[^']|'')+)'::regclass\)$/.exec(text);
+  if (!m) return undefined;
+  const parts = [...m[1]!.replace(/''/g, "'").matchAll(/"((?:[^"]|"")*)"|([^."]+)/g)].map((p) => (p[1] !== undefined ? p[1].replace(/""/g, '"') : p[2]!));
+  return parts.length > 1 ? { schema: parts[0]!, name: parts[1]! } : { schema: defaultSchema, name: parts[0] ?? '' };
 }
 
 /** Point foreign keys, partitions, indexes and view reads at a relation's new name. */

@@ -2,6 +2,7 @@
  * Column definitions and constraints (CREATE TABLE elements, ALTER TABLE ADD COLUMN / ADD CONSTRAINT).
  */
 import { typeRefOf, type TypeNameNode } from '../type-names.js';
+import { makeObjectName, nextvalText } from './object-names.js';
 import type { ColumnSpec, ConstraintSpec, ConstraintType, QualifiedName, TypeRef } from '../types.js';
 import { expressionVolatility } from '../volatility.js';
 import {
@@ -91,12 +92,6 @@ export function constraintSpec(ctx: StatementContext, c: ConstraintNode, limit: 
   return spec;
 }
 
-/** `nextval('t_id_seq'::regclass)`, as Postgres writes a serial column's default. */
-export function serialDefaultText(table: QualifiedName, sequence: string): string {
-  const name = table.schema === 'public' ? sequence : `${table.schema}.${sequence}`;
-  return `nextval('${name.replace(/'/g, "''")}'::regclass)`;
-}
-
 /** A ColumnDef of `table` → ColumnSpec. `limit` is where the enclosing element list or sub-command ends (string offset). */
 export function columnSpec(ctx: StatementContext, def: ColumnDefNode, limit: number, table: QualifiedName): ColumnSpec {
   const name = def.colname ?? '';
@@ -134,7 +129,7 @@ export function columnSpec(ctx: StatementContext, def: ColumnDefNode, limit: num
   if (spec.type.serial) {
     // Postgres makes a serial column NOT NULL with a nextval default (apply() renames the sequence if taken).
     spec.notNull = true;
-    spec.default = { text: serialDefaultText(table, `${table.name}_${name}_seq`), volatility: 'volatile' };
+    spec.default = { text: nextvalText(table.schema, makeObjectName(table.name, name, 'seq')), volatility: 'volatile' };
   }
   const collation = strings(def.collClause?.collname);
   if (collation.length) spec.collation = collation.join('.');

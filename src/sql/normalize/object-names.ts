@@ -55,3 +55,18 @@ export function indexNameAddition(columns: readonly (string | null)[]): string {
   }
   return clip(out, NAMEDATALEN - 1);
 }
+
+/** A name as Postgres' quote_identifier writes it: bare when lower-case ASCII and not a keyword, else quoted. */
+export function quoteIdentifier(name: string): string {
+  if (/^[a-z_][a-z0-9_$]*$/.test(name) && !KEYWORDS.has(name)) return name;
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+// Keywords that quote_identifier quotes and that could plausibly name a table or sequence.
+const KEYWORDS = new Set(['all', 'and', 'any', 'array', 'as', 'case', 'check', 'column', 'constraint', 'default', 'do', 'end', 'for', 'from', 'group', 'order', 'select', 'table', 'to', 'user', 'when', 'where', 'with']);
+
+/** `nextval('seq'::regclass)` as Postgres prints a serial default (the schema shown when not public). */
+export function nextvalText(schema: string, sequence: string): string {
+  const name = schema === 'public' ? quoteIdentifier(sequence) : `${quoteIdentifier(schema)}.${quoteIdentifier(sequence)}`;
+  return `nextval('${name.replace(/'/g, "''")}'::regclass)`;
+}
