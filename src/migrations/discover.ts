@@ -141,23 +141,38 @@ async function claimConfigured(
   return [{ dir, layout: sqlLayout, entries }];
 }
 
-/** One walk from `start`: a claimed folder is not descended into; symlink loops stop at a folder seen before. */
+/**
+ * One walk from `start`: a claimed folder is not descended into. A symbolic link is followed only when it
+ * leads out of the repository (inside, its target is walked by its own path, or it is a loop), and only
+ * once per target, so link loops end.
+ */
 async function walk(start: string, allowed: readonly MigrationLayout[], repo: RepoFiles): Promise<Claim[]> {
   const claims: Claim[] = [];
-  const seen = new Set<string>();
+  const rootReal = await repo.realPath?.('');
+  const followed = new Set<string>();
+  const follow = async (path: string): Promise<boolean> => {
+    const real = rootReal === undefined ? undefined : await repo.realPath?.(path);
+    if (real === undefined || real === rootReal || real.startsWith(rootReal + sep) || followed.has(real)) return false;
+    followed.add(real);
+    return true;
+  };
   const visit = async (dir: string): Promise<void> => {
     const entries = await repo.list(dir);
     if (!entries) return;
-    if (entries.id !== undefined) {
-      if (seen.has(entries.id)) return;
-      seen.add(entries.id);
-    }
     const layout = await detect(dir, entries, allowed, repo);
     if (layout) {
       claims.push({ dir, layout, entries });
       return;
     }
-    await Promise.all(entries.dirs.filter((d) => !d.startsWith('.') && !SKIPPED_DIRS.has(d)).map((d) => visit(joinPath(dir, d))));
+    await Promise.all(
+      entries.dirs
+        .filter((d) => !d.startsWith('.') && !SKIPPED_DIRS.has(d))
+        .map(async (d) => {
+          const path = joinPath(dir, d);
+          if (entries.links?.includes(d) && !(await follow(path))) return;
+          await visit(path);
+        }),
+    );
   };
   await visit(start);
   return claims;

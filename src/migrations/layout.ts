@@ -11,9 +11,10 @@ import type { LayoutName, Migration } from './migration.js';
 /** The names directly inside one folder, sorted by code unit. Symbolic links are resolved. */
 export interface FolderEntries {
   files: string[];
+  /** Sub-folders, including symbolic links to folders. */
   dirs: string[];
-  /** Identity of the folder once links are resolved (device:inode), so a walk can stop at symlink loops. */
-  id?: string;
+  /** The names in `dirs` that are symbolic links (a walk must not follow them blindly: they can loop). */
+  links?: string[];
 }
 
 /**
@@ -27,6 +28,8 @@ export interface RepoFiles {
   head(path: string, bytes: number): Promise<string | undefined>;
   /** A whole file, or why it cannot be read. Files over `MAX_MIGRATION_BYTES` are not read. */
   read(path: string): Promise<FileRead>;
+  /** Absolute real location of a path with every link resolved; absent when links cannot be followed. */
+  realPath?(path: string): Promise<string | undefined>;
 }
 
 export type FileRead =

@@ -1,5 +1,5 @@
 /** `RepoFiles` over the worktree on disk. */
-import { open, readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { MAX_MIGRATION_BYTES, type FileRead, type FolderEntries, type RepoFiles } from './layout.js';
 
@@ -9,27 +9,27 @@ export function worktreeFiles(root: string): RepoFiles {
 
   async function listUncached(dir: string): Promise<FolderEntries | undefined> {
     const at = abs(dir);
-    let info;
     let dirents;
     try {
-      info = await stat(at);
-      if (!info.isDirectory()) return undefined;
       dirents = await readdir(at, { withFileTypes: true });
     } catch {
       return undefined;
     }
     const files: string[] = [];
     const dirs: string[] = [];
+    const links: string[] = [];
     await Promise.all(
       dirents.map(async (d) => {
         if (d.isFile()) files.push(d.name);
         else if (d.isDirectory()) dirs.push(d.name);
         else if (d.isSymbolicLink()) {
-          // Follow links; a dangling one is neither.
+          // Only links cost a stat; a dangling one is neither file nor folder.
           try {
             const target = await stat(join(at, d.name));
-            if (target.isDirectory()) dirs.push(d.name);
-            else if (target.isFile()) files.push(d.name);
+            if (target.isDirectory()) {
+              dirs.push(d.name);
+              links.push(d.name);
+            } else if (target.isFile()) files.push(d.name);
           } catch {
             /* dangling link */
           }
@@ -38,7 +38,7 @@ export function worktreeFiles(root: string): RepoFiles {
     );
     files.sort(byCodeUnit);
     dirs.sort(byCodeUnit);
-    return { files, dirs, id: `${info.dev}:${info.ino}` };
+    return links.length > 0 ? { files, dirs, links: links.sort(byCodeUnit) } : { files, dirs };
   }
 
   return {
@@ -61,6 +61,13 @@ export function worktreeFiles(root: string): RepoFiles {
         return undefined;
       } finally {
         await handle?.close();
+      }
+    },
+    async realPath(path) {
+      try {
+        return await realpath(abs(path));
+      } catch {
+        return undefined;
       }
     },
     async read(path): Promise<FileRead> {

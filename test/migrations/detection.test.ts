@@ -127,6 +127,21 @@ describe('repositories with several sets', () => {
   });
 });
 
+describe('symbolic links', () => {
+  it('does not read a set twice through a link to another folder of the repository', async () => {
+    const root = project({ 'packages/api/migrations/1_a.sql': 'CREATE TABLE a (id int);' }, { 'apps/api': '../packages/api' });
+    expect((await discoverMigrationSets(root)).sets.map((s) => s.dir)).toEqual(['packages/api/migrations']);
+  });
+
+  it('follows a link that leads out of the repository, once, even when the outside tree loops', async () => {
+    const outside = tempProject({ 'db/migrations/1_shared.sql': 'CREATE TABLE shared (id int);' }, { 'db/loop': '..' });
+    cleanups.push(outside.remove);
+    const root = project({ 'src/app.ts': 'export {};' }, { 'vendored-db': outside.root, 'again-db': outside.root });
+    const { sets } = await discoverMigrationSets(root);
+    expect(only(sets).migrations.map((m) => m.path)).toEqual([expect.stringMatching(/^(again|vendored)-db\/db\/migrations\/1_shared\.sql$/)]);
+  });
+});
+
 describe('configured folders', () => {
   it('uses --migrations instead of detection, and detects the layout of that folder', async () => {
     const { sets } = await discoverMigrationSets(fixture('monorepo'), { dirs: ['packages/web/prisma/migrations'] });

@@ -161,12 +161,14 @@ function normalizedVersion(version: string): string {
   return parts.join('.');
 }
 
-async function filesUnder(dir: string, repo: RepoFiles, depth = 0, seen = new Set<string>()): Promise<string[]> {
+/** Files below a Flyway location; symbolic links to folders are not followed (they may loop). */
+async function filesUnder(dir: string, repo: RepoFiles, depth = 0): Promise<string[]> {
   const entries = await repo.list(dir);
-  if (!entries || depth > MAX_DEPTH || (entries.id !== undefined && seen.has(entries.id))) return [];
-  if (entries.id !== undefined) seen.add(entries.id);
+  if (!entries || depth > MAX_DEPTH) return [];
   const files = entries.files.map((f) => joinPath(dir, f));
-  for (const sub of entries.dirs) files.push(...(await filesUnder(joinPath(dir, sub), repo, depth + 1, seen)));
+  for (const sub of entries.dirs) {
+    if (!entries.links?.includes(sub)) files.push(...(await filesUnder(joinPath(dir, sub), repo, depth + 1)));
+  }
   return files;
 }
 
