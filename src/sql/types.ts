@@ -148,6 +148,11 @@ export type Change = ChangeBase &
         where?: string;
         /** `CREATE INDEX ON ONLY parent` (partitioned tables). */
         only: boolean;
+        /**
+         * The names Postgres builds an unnamed index's name from, one per key column: the column name, or for
+         * an expression its function name (`lower`) or `expr`. Absent when not known.
+         */
+        nameParts?: string[];
       }
     | { kind: 'drop-index'; index: QualifiedName; concurrently: boolean; ifExists: boolean; cascade: boolean }
     | { kind: 'rename-index'; index: QualifiedName; newName: string }
