@@ -81,21 +81,35 @@ export async function discoverMigrationSets(root: string, options: DiscoverOptio
   }
 
   claims.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
-  const sets = await Promise.all(
-    claims.map(async (claim) => {
-      const listing = await claim.layout.list(claim.dir, claim.entries, repo);
-      diagnostics.push(...listing.diagnostics);
-      const read = await Promise.all(listing.entries.map((entry) => readMigration(entry, claim, repo, phaseOf(entry.path, postDeploy))));
-      const migrations: Migration[] = [];
-      for (const result of read) {
-        diagnostics.push(...result.diagnostics);
-        if (result.migration) migrations.push({ ...result.migration, order: migrations.length });
-      }
-      const set: MigrationSet = { dir: claim.dir, layout: claim.layout.name, migrations };
-      return set;
-    }),
-  );
-  return { sets, diagnostics };
+  const read = await Promise.all(claims.map((claim) => readSet(claim, repo, postDeploy)));
+  for (const r of read) diagnostics.push(...r.diagnostics);
+  return { sets: read.map((r) => r.set), diagnostics };
+}
+
+async function readSet(claim: Claim, repo: RepoFiles, postDeploy: readonly string[]): Promise<{ set: MigrationSet; diagnostics: Diagnostic[] }> {
+  const diagnostics: Diagnostic[] = [];
+  const migrations: Migration[] = [];
+  const set: MigrationSet = { dir: claim.dir, layout: claim.layout.name, migrations };
+  let listing;
+  try {
+    listing = await claim.layout.list(claim.dir, claim.entries, repo);
+  } catch (error) {
+    diagnostics.push(internalError(claim.layout, claim.dir, error));
+    return { set, diagnostics };
+  }
+  diagnostics.push(...listing.diagnostics);
+  const read = await Promise.all(listing.entries.map((entry) => readMigration(entry, claim, repo, phaseOf(entry.path, postDeploy))));
+  for (const result of read) {
+    diagnostics.push(...result.diagnostics);
+    if (result.migration) migrations.push({ ...result.migration, order: migrations.length });
+  }
+  return { set, diagnostics };
+}
+
+/** A layout that throws has a bug; the set (or file) is reported and the run goes on. */
+function internalError(layout: MigrationLayout, path: string, error: unknown): Diagnostic {
+  const message = error instanceof Error ? error.message : String(error);
+  return migrationDiagnostic('migration-read-failed', 'error', `The ${layout.name} layout failed on this path: ${message}`, path, {}, 'Please report this as a rollsafe bug.');
 }
 
 function forcedLayout(name: LayoutName): MigrationLayout {
@@ -205,7 +219,12 @@ async function readMigration(
   const decoded = decodeMigrationFile(entry.path, file.bytes);
   if (!decoded.ok) return { diagnostics: [decoded.diagnostic] };
   const { text } = decoded;
-  const read = await claim.layout.read(entry, text, repo);
+  let read;
+  try {
+    read = await claim.layout.read(entry, text, repo);
+  } catch (error) {
+    return { diagnostics: [...decoded.diagnostics, internalError(claim.layout, entry.path, error)] };
+  }
   const diagnostics = [...decoded.diagnostics, ...read.diagnostics];
   const runs = read.sql ?? text;
   if (read.diagnostics.some((d) => d.severity === 'error')) {

@@ -119,6 +119,24 @@ describe('bad input becomes diagnostics and the run goes on', () => {
     expect(only(sets).migrations.map((m) => [m.name, m.order])).toEqual([['b', 0]]);
   });
 
+  it('a layout that throws on one file costs that file only', async () => {
+    const p = tempProject({ 'db/migration/V1__a.sql': 'CREATE TABLE a (id int);', 'db/migration/V2__b.sql': 'CREATE INDEX CONCURRENTLY b ON a (id);', 'db/migration/V2__b.sql.conf': 'executeInTransaction=false' });
+    cleanups.push(p.remove);
+    const disk = worktreeFiles(p.root);
+    const repo: RepoFiles = {
+      list: (dir) => disk.list(dir),
+      head: (path, bytes) => disk.head(path, bytes),
+      read: async (path) => {
+        if (path.endsWith('.conf')) throw new Error('simulated failure');
+        return disk.read(path);
+      },
+    };
+    const { sets, diagnostics } = await discoverMigrationSets(p.root, { repo });
+    expect(diagnostics.map(brief)).toEqual(['migration-read-failed db/migration/V2__b.sql:1:1']);
+    expect(diagnostics[0]!.message).toMatch(/flyway layout failed.*simulated failure/);
+    expect(files(only(sets))).toEqual(['V1__a.sql']);
+  });
+
   it('a file over the size limit is reported without being read', async () => {
     const p = tempProject({ 'db/migrations/1_a.sql': 'CREATE TABLE a (id int);', 'db/migrations/2_huge.sql': '' });
     cleanups.push(p.remove);
