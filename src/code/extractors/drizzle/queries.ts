@@ -45,6 +45,8 @@ class QueryScan {
   /** Parameters of relational-query callbacks (`where: (u, { eq }) => eq(u.email, …)`) → the table symbol. */
   private readonly callbackTables = new Map<ts.ParameterDeclaration, string>();
   private readonly candidateNames = new Set<string>();
+  private readonly topLevelDeclared = new Set<string>();
+  private readonly shadowed = new Set<string>();
 
   constructor(
     private readonly input: ExtractInput,
@@ -60,53 +62,74 @@ class QueryScan {
     for (const local of tables.byLocal.keys()) this.candidateNames.add(local);
   }
 
+  /**
+   * One walk collects what resolution needs (names used as tables or as the database, `alias()` variables,
+   * relational-query callback parameters, every declared name) and the calls and property accesses to
+   * read; they are read afterwards, in source order.
+   */
   scan(): void {
-    this.collect(this.sourceFile);
-    this.visit(this.sourceFile);
-  }
-
-  /** First pass: names used where a table goes, `alias(…)` variables, relational-query callback parameters. */
-  private collect(node: ts.Node): void {
-    if (ts.isTypeNode(node)) return;
-    if (ts.isCallExpression(node)) {
-      const callee = node.expression;
-      const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
-      const first = node.arguments[0] && unwrap(node.arguments[0]);
-      if (name && first && ts.isIdentifier(first) && (ts.isPropertyAccessExpression(callee) ? TABLE_ARGUMENT_METHODS : TABLE_ARGUMENT_FUNCTIONS).has(name)) {
-        // `Array.from(users)` is not a query: `from` and joins count only after a `select()`.
-        const inSelect = !ts.isPropertyAccessExpression(callee) || !(name === 'from' || JOINS.has(name)) || selectCall(callee.expression) !== undefined;
-        if (inSelect) this.usedAsTable.add(first.text);
-      }
-      const rqb = relationalQuery(node);
-      if (rqb) {
-        this.usedAsTable.add(rqb.table);
-        this.candidateNames.add(rqb.table);
-        for (const property of rqb.config?.properties ?? []) {
-          const value = propertyValue(property);
-          const fn = value && unwrap(value);
-          if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name)) {
-            this.callbackTables.set(fn.parameters[0], rqb.table);
-            this.candidateNames.add(fn.parameters[0].name.text);
-          }
+    const pending: ts.Node[] = [];
+    const walk = (node: ts.Node): void => {
+      if (ts.isTypeNode(node)) return;
+      // Inside `pgTable(…)` (`.references(() => users.id)`, indexes) and `relations(…)` nothing is a query.
+      const skipped = this.tables.declarations.has(node) || (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'relations');
+      if (ts.isCallExpression(node)) {
+        this.noteCall(node);
+        if (!skipped) pending.push(node);
+      } else if (ts.isPropertyAccessExpression(node)) {
+        if (ts.isIdentifier(node.expression) && DATABASE_MEMBERS.has(node.name.text)) this.usedAsDatabase.add(node.expression.text);
+        pending.push(node);
+      } else if (ts.isVariableDeclaration(node) || ts.isParameter(node)) {
+        const topLevel = ts.isVariableDeclaration(node) && ts.isVariableStatement(node.parent.parent) && node.parent.parent.parent === this.sourceFile;
+        this.noteDeclaration(node.name, topLevel);
+        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
+          const init = unwrap(node.initializer);
+          if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'alias') this.candidateNames.add(node.name.text);
         }
+      } else if ((ts.isFunctionDeclaration(node) || ts.isClassDeclaration(node)) && node.name) {
+        this.noteDeclaration(node.name, false);
       }
+      if (!skipped) ts.forEachChild(node, walk);
+    };
+    walk(this.sourceFile);
+    for (const node of pending) {
+      if (ts.isCallExpression(node)) this.call(node);
+      else if (ts.isPropertyAccessExpression(node)) this.columnAccess(node);
     }
-    if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && DATABASE_MEMBERS.has(node.name.text)) this.usedAsDatabase.add(node.expression.text);
-    if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer) {
-      const init = unwrap(node.initializer);
-      if (ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'alias') this.candidateNames.add(node.name.text);
-    }
-    ts.forEachChild(node, (child) => this.collect(child));
   }
 
-  private visit(node: ts.Node): void {
-    if (ts.isTypeNode(node) || this.tables.declarations.has(node)) return;
-    if (ts.isCallExpression(node)) {
-      // `relations(users, ({ many }) => …)` declares joins for relational queries; it is not a query.
-      if (ts.isIdentifier(node.expression) && node.expression.text === 'relations') return;
-      this.call(node);
-    } else if (ts.isPropertyAccessExpression(node)) this.columnAccess(node);
-    ts.forEachChild(node, (child) => this.visit(child));
+  /** Names used where a table goes, and relational-query callback parameters. */
+  private noteCall(node: ts.CallExpression): void {
+    const callee = node.expression;
+    const name = ts.isPropertyAccessExpression(callee) ? callee.name.text : ts.isIdentifier(callee) ? callee.text : undefined;
+    const first = node.arguments[0] && unwrap(node.arguments[0]);
+    if (name && first && ts.isIdentifier(first) && (ts.isPropertyAccessExpression(callee) ? TABLE_ARGUMENT_METHODS : TABLE_ARGUMENT_FUNCTIONS).has(name)) {
+      // `Array.from(users)` is not a query: `from` and joins count only after a `select()`.
+      const inSelect = !ts.isPropertyAccessExpression(callee) || !(name === 'from' || JOINS.has(name)) || selectCall(callee.expression) !== undefined;
+      if (inSelect) this.usedAsTable.add(first.text);
+    }
+    const rqb = relationalQuery(node);
+    if (!rqb) return;
+    this.usedAsTable.add(rqb.table);
+    this.candidateNames.add(rqb.table);
+    for (const property of rqb.config?.properties ?? []) {
+      const value = propertyValue(property);
+      const fn = value && unwrap(value);
+      if (fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) && fn.parameters[0] && ts.isIdentifier(fn.parameters[0].name)) {
+        this.callbackTables.set(fn.parameters[0], rqb.table);
+        this.candidateNames.add(fn.parameters[0].name.text);
+      }
+    }
+  }
+
+  /** Names declared below the top level may shadow an import or a table: only those need a scope lookup. */
+  private noteDeclaration(name: ts.BindingName, topLevel: boolean): void {
+    if (ts.isIdentifier(name)) {
+      if (!topLevel || this.topLevelDeclared.has(name.text)) this.shadowed.add(name.text);
+      else this.topLevelDeclared.add(name.text);
+      return;
+    }
+    for (const element of name.elements) if (ts.isBindingElement(element)) this.noteDeclaration(element.name, topLevel);
   }
 
   /** `users.email` → a read of the column, if `users` is a table here. */
@@ -243,14 +266,20 @@ class QueryScan {
       return { kind: 'none' };
     }
     if (!ts.isIdentifier(e) || !this.candidateNames.has(e.text)) return { kind: 'none' };
-    const declaration = findDeclaration(e);
-    if (!declaration) return { kind: 'none' };
-    if (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)) {
+    const name = e.text;
+    // A name never redeclared below the top level is its import or its top-level table: no scope walk.
+    const unshadowed = !this.shadowed.has(name);
+    if (unshadowed && this.tables.byLocal.has(name)) return { kind: 'table', symbol: name };
+    const imported = unshadowed && this.bindings.has(name) && !this.topLevelDeclared.has(name);
+    const declaration = imported ? undefined : findDeclaration(e);
+    if (!imported && !declaration) return { kind: 'none' };
+    if (imported || (declaration && (ts.isImportSpecifier(declaration) || ts.isImportClause(declaration)))) {
       const binding = this.bindings.get(e.text);
       if (!binding || binding.imported === '*' || this.usedAsDatabase.has(e.text)) return { kind: 'none' };
       const plausible = this.fileDrizzle || this.usedAsTable.has(e.text) || SCHEMA_MODULE.test(binding.from);
       return plausible ? { kind: 'table', symbol: e.text } : { kind: 'none' };
     }
+    if (!declaration) return { kind: 'none' };
     if (ts.isParameter(declaration)) {
       const table = this.callbackTables.get(declaration);
       return table ? { kind: 'table', symbol: table } : { kind: 'none' };
