@@ -274,11 +274,24 @@ export class ClientResolver {
     return UNKNOWN;
   }
 
+  private readonly scopes = new Map<ts.Node, Map<string, ts.Node>>();
+
+  /** Names declared directly in a scope node, computed once per node. */
+  private declarationsIn(scope: ts.Node): Map<string, ts.Node> {
+    let names = this.scopes.get(scope);
+    if (!names) {
+      names = new Map();
+      declaredIn(scope, names);
+      this.scopes.set(scope, names);
+    }
+    return names;
+  }
+
   /** The declaration an identifier refers to, looking outwards through blocks, functions and the file's imports. */
   private declarationOf(id: ts.Identifier): Declaration | undefined {
     const name = id.text;
     for (let scope: ts.Node | undefined = id.parent; scope; scope = scope.parent) {
-      const found = declaredIn(scope, name);
+      const found = this.declarationsIn(scope).get(name);
       if (found) return { type: 'node', node: found };
       if (ts.isSourceFile(scope)) break;
     }
@@ -328,46 +341,32 @@ function prefer(a: ClientValue, b: ClientValue): ClientValue {
   return rank(b) > rank(a) ? b : a;
 }
 
-/** The declaration named `name` directly in `scope` (block statements, parameters, loop and catch variables). */
-function declaredIn(scope: ts.Node, name: string): ts.Node | undefined {
+/** Every declaration directly in `scope` (block statements, parameters, loop and catch variables), first one wins. */
+function declaredIn(scope: ts.Node, out: Map<string, ts.Node>): void {
+  const add = (name: string, node: ts.Node): void => {
+    if (!out.has(name)) out.set(name, node);
+  };
   if (ts.isSourceFile(scope) || ts.isBlock(scope) || ts.isModuleBlock(scope) || ts.isCaseClause(scope) || ts.isDefaultClause(scope)) {
     for (const statement of scope.statements) {
       if (ts.isVariableStatement(statement)) {
-        for (const d of statement.declarationList.declarations) {
-          const hit = bindingNamed(d.name, name, d);
-          if (hit) return hit;
-        }
-      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === name) return statement;
+        for (const d of statement.declarationList.declarations) bindingNames(d.name, d, add);
+      } else if ((ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name) add(statement.name.text, statement);
     }
-    return undefined;
-  }
-  if (ts.isFunctionLike(scope)) {
-    for (const p of scope.parameters) {
-      const hit = bindingNamed(p.name, name, p);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-  if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
-    for (const d of scope.initializer.declarations) {
-      const hit = bindingNamed(d.name, name, d);
-      if (hit) return hit;
-    }
-  }
-  if (ts.isCatchClause(scope) && scope.variableDeclaration) return bindingNamed(scope.variableDeclaration.name, name, scope.variableDeclaration);
-  return undefined;
+  } else if (ts.isFunctionLike(scope)) {
+    for (const p of scope.parameters) bindingNames(p.name, p, add);
+  } else if ((ts.isForStatement(scope) || ts.isForOfStatement(scope) || ts.isForInStatement(scope)) && scope.initializer && ts.isVariableDeclarationList(scope.initializer)) {
+    for (const d of scope.initializer.declarations) bindingNames(d.name, d, add);
+  } else if (ts.isCatchClause(scope) && scope.variableDeclaration) bindingNames(scope.variableDeclaration.name, scope.variableDeclaration, add);
 }
 
-function bindingNamed(binding: ts.BindingName, name: string, owner: ts.Node): ts.Node | undefined {
-  if (ts.isIdentifier(binding)) return binding.text === name ? owner : undefined;
+function bindingNames(binding: ts.BindingName, owner: ts.Node, add: (name: string, node: ts.Node) => void): void {
+  if (ts.isIdentifier(binding)) {
+    add(binding.text, owner);
+    return;
+  }
   for (const element of binding.elements) {
     if (ts.isOmittedExpression(element)) continue;
-    if (ts.isIdentifier(element.name)) {
-      if (element.name.text === name) return element;
-    } else {
-      const hit = bindingNamed(element.name, name, element);
-      if (hit) return hit;
-    }
+    if (ts.isIdentifier(element.name)) add(element.name.text, element);
+    else bindingNames(element.name, element, add);
   }
-  return undefined;
 }

@@ -1,9 +1,10 @@
 import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
+import { refsCommand } from './refs.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [checkCommand, explainCommand];
+export const commands: Command[] = [checkCommand, refsCommand, explainCommand];
 
 /** The command run when none is named (`rollsafe` = `rollsafe check`). */
 export const defaultCommand: Command | undefined = commands.find((c) => c.name === 'check');

@@ -113,6 +113,8 @@ class FileExtraction {
     const callee = skipOuter(call.expression);
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
+      // Name first: resolving the owner of every call in a file is the expensive part.
+      if (!TEXT_METHODS.has(method)) return null;
       const owner = this.resolver.evaluate(callee.expression);
       if (owner.kind === 'postgres') {
         if (!TEXT_METHODS.has(method)) return null;
@@ -121,7 +123,7 @@ class FileExtraction {
       if (owner.kind === 'foreign' || this.foreignOnly || this.mixed) return null;
       return WRAPPER_TEXT_METHODS.has(method) ? 'likely' : null;
     }
-    if (ts.isIdentifier(callee)) {
+    if (ts.isIdentifier(callee) && WRAPPER_TEXT_FUNCTIONS.has(callee.text)) {
       const value = this.resolver.evaluate(callee);
       if (value.kind === 'postgres') return value.derived ? null : WRAPPER_TEXT_FUNCTIONS.has(callee.text) ? 'certain' : null;
       if (value.kind === 'other' && !this.foreignOnly && !this.mixed) return WRAPPER_TEXT_FUNCTIONS.has(callee.text) ? 'likely' : null;
@@ -144,7 +146,7 @@ class FileExtraction {
     if (!arg) return;
     const first = skipOuter(arg);
     // `pool.query(sql\`…\`)`: the tag is the sink, handled on its own.
-    if (ts.isTaggedTemplateExpression(first)) return;
+    if (ts.isTaggedTemplateExpression(first) || !(ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || ts.isIdentifier(first) || ts.isBinaryExpression(first) || ts.isObjectLiteralExpression(first))) return;
     const confidence = this.callConfidence(node);
     if (!confidence) return;
     const sql = new SqlText();
@@ -280,7 +282,9 @@ class FileExtraction {
       parts = [arg.text];
     }
     if (!parts || parts.length === 0 || parts.some((p) => p === '')) return undefined;
-    return { text: parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.'), offset: arg.getStart(sf) + (ts.isStringLiteralLike(arg) ? 1 : 0) };
+    // Point inside the first string that names it (past its quote).
+    const named = ts.isArrayLiteralExpression(arg) ? arg.elements[0]! : arg;
+    return { text: parts.map((p) => `"${p.replace(/"/g, '""')}"`).join('.'), offset: named.getStart(sf) + 1 };
   }
 
   /** `sql.raw('…')`, `Prisma.raw('…')`, `sql.unsafe('…')` inside a SQL template: their text is SQL. */
