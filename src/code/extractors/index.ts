@@ -3,6 +3,7 @@ import { drizzleExtractor } from './drizzle.js';
 import { prismaExtractor } from './prisma.js';
 import { rawSql } from './raw-sql.js';
 import { typeormExtractor } from './typeorm.js';
+import { knexExtractor } from './knex.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
@@ -10,4 +11,5 @@ export const extractors: Extractor[] = [
   rawSql,
   drizzleExtractor,
   typeormExtractor,
+  knexExtractor,
 ];

@@ -16,6 +16,7 @@ import {
   decomposeChain,
   exportNames,
   isChainEnd,
+  isRequireDeclaration,
   isThisMember,
   literalOption,
   objectEntries,
@@ -239,7 +240,8 @@ class TypeormFile {
   }
 
   private identifier(id: ts.Identifier): Value | undefined {
-    const binding = this.scopes.lookup(id);
+    const found = this.scopes.lookup(id);
+    const binding = found?.kind === 'variable' && isRequireDeclaration(found.node) ? undefined : found;
     if (!binding) return this.importedNames.has(id.text) || /^[A-Z]/.test(id.text) ? { kind: 'entity', entity: id.text } : undefined;
     switch (binding.kind) {
       case 'class':

@@ -304,6 +304,18 @@ export function exportNames(sourceFile: ts.SourceFile): Map<string, string[]> {
   return names;
 }
 
+/** Whether a variable is bound by `require('x')` or `await import('x')` (an import binding, see collectImports). */
+export function isRequireDeclaration(declaration: ts.VariableDeclaration): boolean {
+  let e = declaration.initializer ? unwrap(declaration.initializer) : undefined;
+  if (e && ts.isPropertyAccessExpression(e) && e.name.text === 'default') e = unwrap(e.expression);
+  return (
+    e !== undefined &&
+    ts.isCallExpression(e) &&
+    (e.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(e.expression) && e.expression.text === 'require')) &&
+    stringValue(e.arguments[0]) !== undefined
+  );
+}
+
 /** `module.exports` → `*`; `module.exports.x` / `exports.x` → `x`. */
 export function commonJsExport(left: ts.Expression): string | undefined {
   if (ts.isPropertyAccessExpression(left) && ts.isIdentifier(left.expression) && left.expression.text === 'module' && left.name.text === 'exports') return '*';

@@ -1,0 +1,273 @@
+/**
+ * Knex: table and column strings of query-builder chains on a Knex instance (`knex('users').where({ email })`,
+ * `db.select('email').from('users as u')`). An instance is known by its creation (`knex(config)`), its type
+ * (`Knex`, `Knex.Transaction`), a transaction callback, or an import from a file that exports one (decided in
+ * link). `knex.schema` (migrations) and `knex.raw` (the raw-sql extractor's) are not read here.
+ */
+import { ts } from 'ts-morph';
+import type { Extractor } from '../extractor.js';
+import { importsFrom } from '../imports.js';
+import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
+import { objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './typeorm/syntax.js';
+
+const MODULE = 'knex';
+
+/** Instance members that are no query: schema builder, raw SQL, helpers, lifecycle. */
+const NOT_QUERY = new Set(['schema', 'raw', 'fn', 'ref', 'destroy', 'migrate', 'seed', 'client', 'initialize', 'isTransaction', 'commit', 'rollback', 'savepoint', 'on', 'once', 'off', 'userParams', 'withUserParams', 'transactionProvider', 'executionPromise', 'isCompleted']);
+const TERMINALS = new Set(['then', 'catch', 'finally', 'asCallback', 'stream', 'pipe', 'toSQL', 'toString', 'toQuery']);
+const SELECTS = new Set(['select', 'column', 'columns', 'distinct', 'distinctOn', 'pluck', 'first']);
+const AGGREGATES = new Set(['count', 'countDistinct', 'min', 'max', 'sum', 'sumDistinct', 'avg', 'avgDistinct']);
+const WHERE = /^(and|or)?(where|having)(Not)?$/i;
+/** `whereIn(column, …)`, `whereNull(column)`, `havingBetween(column, …)`…: the first argument names a column. */
+const WHERE_COLUMN = /^(and|or)?(where|having)(Not)?(In|Null|NotNull|Between|NotBetween|Like|ILike|JsonPath|JsonObject|JsonSupersetOf|JsonSubsetOf)$/i;
+const WHERE_EXISTS = /^(and|or)?where(Not)?Exists$/i;
+const JOINS = /^(join|innerJoin|leftJoin|leftOuterJoin|rightJoin|rightOuterJoin|fullOuterJoin|outerJoin|crossJoin)$/;
+const JOIN_CLAUSE = /^(and|or)?on(In|NotIn|Null|NotNull|Exists|NotExists|Between|NotBetween|Val|JsonPathEquals)?$/i;
+
+const WANTS =
+  /\bknex\b|\bKnex\b|\.(?:from|into|table)\(\s*['"`]|\b\w+\(\s*['"`][\w.]+(?:\s+as\s+\w+)?['"`]\s*\)\s*\.\s*(?:where|select|insert|update|del|delete|first|join|leftJoin|innerJoin|orderBy|count|pluck|increment|decrement|returning|onConflict|whereIn|whereNull|andWhere|orWhere|groupBy|limit|upsert)\b/;
+
+export const knexExtractor: Extractor = {
+  name: 'knex',
+  wants: (text) => WANTS.test(text),
+  extract(input, facts) {
+    if (input.sourceFile) new KnexFile(input, input.sourceFile, facts, 'knex').run();
+  },
+};
+
+class KnexFile extends BuilderFile {
+  private get libraryBindings() {
+    return importsFrom(this.input.imports, [MODULE]);
+  }
+
+  protected isLibraryImport(local: string): boolean {
+    return this.libraryBindings.some((b) => b.local === local);
+  }
+
+  /** `knex(config)`, `Knex.knex(config)`, `require('knex')(config)`. */
+  protected rootValue(node: ts.Expression): BuilderValue | undefined {
+    const e = unwrap(node);
+    if (!ts.isCallExpression(e) || stringValue(e.arguments[0]) !== undefined) return undefined;
+    const callee = unwrap(e.expression);
+    const factories = this.libraryBindings.filter((b) => b.imported === 'default' || b.imported === 'knex' || b.imported === '*').map((b) => b.local);
+    const isFactory = (c: ts.Expression): boolean =>
+      (ts.isIdentifier(c) && factories.includes(c.text)) ||
+      (ts.isCallExpression(c) && ts.isIdentifier(c.expression) && c.expression.text === 'require' && stringValue(c.arguments[0]) === MODULE);
+    if (isFactory(callee) || (ts.isPropertyAccessExpression(callee) && callee.name.text === 'knex' && isFactory(unwrap(callee.expression)))) return { kind: 'instance' };
+    return undefined;
+  }
+
+  /** `Knex`, `Knex<…>`, `Knex.Transaction`. */
+  protected typeValue(type: ts.TypeNode | undefined): BuilderValue | undefined {
+    const ref = typeReference(type);
+    if (!ref) return undefined;
+    const own = (name: string): boolean => this.isLibraryImport(name);
+    if (ref.qualifier === undefined && ref.name === 'Knex' && own('Knex')) return { kind: 'instance' };
+    if (ref.qualifier !== undefined && own(ref.qualifier) && ref.name === 'Transaction') return { kind: 'instance' };
+    return undefined;
+  }
+
+  /** `db.transaction(async (trx) => …)`: the transaction is an instance too. */
+  protected override callbackParameter(parameter: ts.ParameterDeclaration): BuilderValue | undefined {
+    const fn = parameter.parent;
+    if (!(ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) || fn.parameters[0] !== parameter || !ts.isCallExpression(fn.parent)) return undefined;
+    const callee = unwrap(fn.parent.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'transaction') return undefined;
+    const receiver = this.resolve(callee.expression);
+    return receiver?.kind === 'instance' ? receiver : undefined;
+  }
+
+  /** `knex('users')`, `trx({ u: 'users' })`. */
+  protected call(value: BuilderValue, call: ts.CallExpression): BuilderValue | undefined {
+    if (value.kind !== 'instance') return undefined;
+    const scope = this.query(call, undefined, value.conditional);
+    this.from(scope, call.arguments[0]);
+    return { kind: 'query', scope };
+  }
+
+  private query(node: ts.Node, parent: QueryScope | undefined, conditional: string | undefined): QueryScope {
+    const scope = this.newScope(node, parent, conditional);
+    scope.implicitStar = true;
+    return scope;
+  }
+
+  protected method(value: BuilderValue, call: MethodCall): BuilderValue | undefined {
+    if (value.kind === 'instance') {
+      if (call.name === 'transaction') return call.args.some((a) => ts.isArrowFunction(unwrap(a)) || ts.isFunctionExpression(unwrap(a))) ? undefined : value;
+      if (NOT_QUERY.has(call.name) || TERMINALS.has(call.name)) return undefined;
+      const scope = this.query(call.call, undefined, value.conditional);
+      return this.queryMethod(scope, call);
+    }
+    if (value.kind === 'expression') {
+      if (JOIN_CLAUSE.test(call.name)) {
+        const [a, b, c] = call.args;
+        this.columns(value.scope, a, 'read');
+        if (/^(and|or)?on$/i.test(call.name)) this.columns(value.scope, c ?? b, 'read');
+      } else if (call.name === 'using') this.columns(value.scope, call.args[0], 'read');
+      return value;
+    }
+    return this.queryMethod(value.scope, call);
+  }
+
+  private queryMethod(scope: QueryScope, call: MethodCall): BuilderValue | undefined {
+    const { name, args } = call;
+    const [first, second, third] = args;
+    const self: BuilderValue = { kind: 'query', scope };
+    if (TERMINALS.has(name)) return undefined;
+    if (name === 'from' || name === 'table' || name === 'into') this.from(scope, first);
+    else if (name === 'withSchema') scope.defaultSchema = stringValue(first);
+    else if (name === 'as') scope.alias = stringValue(first);
+    else if (SELECTS.has(name)) {
+      // `first()` and `select()` without columns read `*`, as a query without a select list does.
+      if (args.length > 0) {
+        scope.selects = true;
+        for (const arg of args) this.columns(scope, arg, 'read', true);
+      }
+    } else if (AGGREGATES.has(name)) {
+      scope.selects = true;
+      for (const arg of args) this.columns(scope, arg, 'read', true);
+    } else if (WHERE_EXISTS.test(name)) this.subquery(scope, first);
+    else if (WHERE_COLUMN.test(name)) {
+      this.columns(scope, first, 'read');
+      this.subquery(scope, second);
+    } else if (WHERE.test(name) || name === 'whereColumn' || name === 'orWhereColumn') {
+      this.where(scope, args, name.toLowerCase().endsWith('column'));
+    } else if (JOINS.test(name)) this.join(scope, args);
+    else if (name === 'orderBy' || name === 'groupBy' || name === 'distinctOn') {
+      for (const arg of name === 'orderBy' ? [first] : args) {
+        this.columns(scope, arg, 'read');
+        const list = arg ? unwrap(arg) : undefined;
+        if (list && ts.isArrayLiteralExpression(list)) for (const item of list.elements) this.columns(scope, objectEntries(item).find((e) => e.key === 'column')?.value, 'read');
+      }
+    } else if (name === 'insert' || name === 'upsert') {
+      scope.kind = 'insert';
+      this.data(scope, first, true);
+      this.columns(scope, second, 'read');
+    } else if (name === 'update') {
+      scope.kind = 'update';
+      if (stringValue(first) !== undefined) this.columns(scope, first, 'write', false, true);
+      else this.data(scope, first, false);
+      this.columns(scope, stringValue(first) !== undefined ? third : second, 'read');
+    } else if (name === 'del' || name === 'delete' || name === 'truncate') {
+      scope.kind = 'delete';
+      this.columns(scope, first, 'read');
+    } else if (name === 'increment' || name === 'decrement') {
+      scope.kind = 'update';
+      if (first && ts.isObjectLiteralExpression(unwrap(first))) this.data(scope, first, false);
+      else this.columns(scope, first, 'write', false, true);
+    } else if (name === 'returning' || name === 'onConflict') this.columns(scope, first, 'read');
+    else if (name === 'merge') {
+      if (first && ts.isObjectLiteralExpression(unwrap(first))) this.data(scope, first, false);
+      else this.columns(scope, first, 'write', false, true);
+    } else if (name === 'with' || name === 'withRecursive' || name === 'withMaterialized' || name === 'withNotMaterialized') {
+      const cte = stringValue(first);
+      if (cte !== undefined) scope.names.add(cte.replace(/\(.*$/, '').trim());
+      const body = second ?? first;
+      this.give(body, { kind: 'query', scope: this.query(body, undefined, scope.conditional) });
+    } else if (name === 'modify' || name === 'clone') this.give(first, self);
+    else if (name === 'union' || name === 'unionAll' || name === 'intersect' || name === 'except') {
+      for (const arg of args) this.give(arg, { kind: 'query', scope: this.query(arg, undefined, scope.conditional) });
+    }
+    return self;
+  }
+
+  /** A table argument: `'users'`, `'users as u'`, `{ u: 'users' }`, or a subquery `.as('sub')`. */
+  private from(scope: QueryScope, arg: ts.Expression | undefined): void {
+    if (!arg) return;
+    const e = unwrap(arg);
+    const text = stringValue(e);
+    if (text !== undefined) {
+      scope.addTable(text);
+      return;
+    }
+    if (ts.isObjectLiteralExpression(e)) {
+      for (const entry of objectEntries(e)) {
+        const table = stringValue(entry.value);
+        if (table !== undefined) scope.addTable(`${table} as ${entry.key}`);
+      }
+      return;
+    }
+    const sub = ts.isCallExpression(e) ? this.resolve(e) : undefined;
+    if (sub?.kind === 'query' && sub.scope.alias !== undefined) scope.names.add(sub.scope.alias);
+  }
+
+  private join(scope: QueryScope, args: readonly ts.Expression[]): void {
+    const [table, a, b, c] = args;
+    this.from(scope, table);
+    const on = a ? unwrap(a) : undefined;
+    if (on && (ts.isArrowFunction(on) || ts.isFunctionExpression(on))) {
+      this.give(on, { kind: 'expression', scope });
+    } else if (on && ts.isObjectLiteralExpression(on)) {
+      for (const entry of objectEntries(on)) {
+        scope.column(entry.key, entry.keyNode, 'read');
+        this.columns(scope, entry.value, 'read');
+      }
+    } else {
+      this.columns(scope, a, 'read');
+      this.columns(scope, c ?? b, 'read');
+    }
+  }
+
+  /** `where('email', x)`, `where('age', '>', 3)`, `where({ email })`, `where((qb) => …)`, `whereColumn('a', '=', 'b')`. */
+  private where(scope: QueryScope, args: readonly ts.Expression[], bothColumns: boolean): void {
+    const [first, second, third] = args;
+    const e = first ? unwrap(first) : undefined;
+    if (!e) return;
+    if (ts.isObjectLiteralExpression(e)) {
+      for (const entry of objectEntries(e)) scope.column(entry.key, entry.keyNode, 'read');
+    } else if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
+      // A grouped condition: same tables, so it reads through this query.
+      this.give(e, { kind: 'query', scope: this.newScope(e, scope, scope.conditional) });
+    } else if (stringValue(e) !== undefined && args.length >= 2) {
+      scope.column(stringValue(e)!, e, 'read');
+      if (bothColumns) this.columns(scope, third ?? second, 'read');
+      else this.subquery(scope, third ?? second);
+    }
+  }
+
+  /** A subquery given as a callback (`whereIn('id', function () { this.select('owner_id').from('pets') })`). */
+  private subquery(scope: QueryScope, arg: ts.Expression | undefined): void {
+    const e = arg ? unwrap(arg) : undefined;
+    if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) this.give(e, { kind: 'query', scope: this.query(e, scope, scope.conditional) });
+  }
+
+  /** Column strings: `'email'`, `['a', 'u.b as c']`, and for selects `{ alias: 'column' }`. */
+  private columns(scope: QueryScope, arg: ts.Expression | undefined, kind: 'read' | 'write', selectObject = false, target = false): void {
+    if (!arg) return;
+    for (const s of stringElements(arg)) scope.column(s.value, s.node, kind, target);
+    const e = unwrap(arg);
+    if (selectObject && ts.isObjectLiteralExpression(e)) {
+      for (const entry of objectEntries(e)) for (const s of stringElements(entry.value)) scope.column(s.value, s.node, kind);
+    }
+  }
+
+  /** Insert/update data: its keys are written; an insert records them (null when the data is not a literal). */
+  private data(scope: QueryScope, arg: ts.Expression | undefined, insert: boolean): void {
+    const objects = this.dataObjects(arg);
+    if (!objects) {
+      if (insert) scope.insertColumns = null;
+      return;
+    }
+    const keys: string[] = [];
+    for (const object of objects) {
+      for (const entry of objectEntries(object)) {
+        scope.column(entry.key, entry.keyNode, 'write', true);
+        if (!keys.includes(entry.key)) keys.push(entry.key);
+      }
+    }
+    if (insert) scope.insertColumns = keys;
+  }
+
+  private dataObjects(arg: ts.Expression | undefined): ts.ObjectLiteralExpression[] | undefined {
+    if (!arg) return undefined;
+    let e = unwrap(arg);
+    if (ts.isIdentifier(e)) {
+      const binding = this.scopes.lookup(e);
+      if (binding?.kind !== 'variable' || !binding.node.initializer || !(ts.getCombinedNodeFlags(binding.node) & ts.NodeFlags.Const)) return undefined;
+      e = unwrap(binding.node.initializer);
+    }
+    const list = ts.isArrayLiteralExpression(e) ? e.elements.map((x) => unwrap(x)) : [e];
+    if (!list.every((x): x is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(x) && !x.properties.some((p) => ts.isSpreadAssignment(p)))) return undefined;
+    return list;
+  }
+}

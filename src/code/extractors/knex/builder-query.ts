@@ -1,0 +1,440 @@
+/**
+ * What Knex and Kysely have in common: queries built from table and column strings (`'users as u'`,
+ * `'u.email'`), resolved inside the file to References without any model. A QueryScope collects one query's
+ * tables, aliases and column strings while its chain (and the chains of its callbacks) are read; names are
+ * resolved at the end, because Knex may name columns before tables (`select('email').from('users')`).
+ */
+import { ts } from 'ts-morph';
+import type { ExtractInput } from '../../extractor.js';
+import type { FileFacts } from '../../facts.js';
+import { lineSnippet, nodeLocation } from '../../node-location.js';
+import type { Confidence, Reference, ReferenceKind } from '../../reference.js';
+import {
+  Scopes,
+  commonJsExport,
+  decomposeChain,
+  exportNames,
+  isChainEnd,
+  isRequireDeclaration,
+  isThisMember,
+  thisContainer,
+  unwrap,
+  type MethodCall,
+} from '../typeorm/syntax.js';
+
+export interface TableSource {
+  table: string;
+  schema?: string;
+  alias?: string;
+}
+
+interface ColumnUse {
+  text: string;
+  node: ts.Node;
+  kind: ReferenceKind;
+  /** Qualifier-less strings of `insert`/`update` data belong to the written table. */
+  target?: boolean;
+}
+
+export type QueryKind = 'select' | 'insert' | 'update' | 'delete';
+
+export class QueryScope {
+  readonly tables: TableSource[] = [];
+  /** Names that are no tables: CTEs, derived-table aliases. */
+  readonly names = new Set<string>();
+  readonly columns: ColumnUse[] = [];
+  readonly stars: { qualifier?: string; node: ts.Node }[] = [];
+  kind: QueryKind = 'select';
+  /** The table written by insert/update/delete when the query names it apart (`insertInto('users')`). */
+  target?: TableSource;
+  /** Whether a select list narrows the columns read. */
+  selects = false;
+  /** Knex: a select query without a select list reads `*`. */
+  implicitStar = false;
+  /** `withSchema('billing')`: the schema of unqualified tables. */
+  defaultSchema?: string;
+  /** `.as('sub')`: the name an enclosing query knows this one by. */
+  alias?: string;
+  /** Insert columns; null when the data is not a literal. */
+  insertColumns?: string[] | null;
+  /** Where the query starts (for table-level references). */
+  node: ts.Node;
+
+  constructor(
+    node: ts.Node,
+    readonly parent: QueryScope | undefined,
+    /** The imported name the query's references depend on (see ConditionalReferences). */
+    readonly conditional: string | undefined,
+  ) {
+    this.node = node;
+  }
+
+  addTable(spec: string, target = false): TableSource | undefined {
+    const parsed = parseTable(spec);
+    if (!parsed) return undefined;
+    if (this.isName(parsed.table) && parsed.schema === undefined) return undefined;
+    const source = parsed.schema === undefined && this.defaultSchema !== undefined ? { ...parsed, schema: this.defaultSchema } : parsed;
+    this.tables.push(source);
+    if (target) this.target = source;
+    return source;
+  }
+
+  /** The table an insert, update or delete writes. */
+  get written(): TableSource | undefined {
+    return this.kind === 'select' ? undefined : (this.target ?? this.tables[0]);
+  }
+
+  column(text: string, node: ts.Node, kind: ReferenceKind, target = false): void {
+    this.columns.push({ text, node, kind, ...(target ? { target } : {}) });
+  }
+
+  /** This query and the queries enclosing it, nearest first. */
+  private lineage(): QueryScope[] {
+    const out: QueryScope[] = [];
+    for (let s: QueryScope | undefined = this as QueryScope; s; s = s.parent) out.push(s);
+    return out;
+  }
+
+  private isName(name: string): boolean {
+    return this.lineage().some((s) => s.names.has(name));
+  }
+
+  /** The source a qualifier names in this scope or an enclosing one: alias first, then table name. */
+  qualified(qualifier: string, schema?: string): TableSource | 'name' | undefined {
+    for (const s of this.lineage()) {
+      const byAlias = s.tables.find((t) => t.alias === qualifier && schema === undefined);
+      if (byAlias) return byAlias;
+      const byName = s.tables.find((t) => t.table === qualifier && t.alias === undefined && (schema === undefined || t.schema === schema));
+      if (byName) return byName;
+      if (s.names.has(qualifier)) return 'name';
+      if (qualifier === 'excluded' && s.written) return s.written;
+    }
+    return undefined;
+  }
+
+  /** Tables an unqualified column may belong to: this query's, else the nearest enclosing query's (grouped where). */
+  candidates(): TableSource[] {
+    return this.lineage().find((s) => s.tables.length > 0)?.tables ?? [];
+  }
+}
+
+const IDENTIFIER = /^[A-Za-z_][\w$]*$/;
+
+/** `'users'`, `'users as u'`, `'public.users u'` → table, schema, alias. */
+export function parseTable(spec: string): TableSource | undefined {
+  const m = /^\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)(?:\s+(?:as\s+)?([A-Za-z_][\w$]*))?\s*$/i.exec(spec);
+  if (!m) return undefined;
+  const [qualified, alias] = [m[1]!, m[2]];
+  const dot = qualified.indexOf('.');
+  const table = dot < 0 ? qualified : qualified.slice(dot + 1);
+  return { table, ...(dot < 0 ? {} : { schema: qualified.slice(0, dot) }), ...(alias !== undefined ? { alias } : {}) };
+}
+
+/** `'u.email as mail'` → qualifier u, column email; `'*'`/`'u.*'` → star; anything else (functions, SQL) → undefined. */
+export function parseColumn(text: string): { schema?: string; qualifier?: string; column: string } | undefined {
+  const m = /^\s*([^\s]+?)(?:\s+as\s+[A-Za-z_][\w$]*)?\s*$/i.exec(text);
+  if (!m) return undefined;
+  const parts = m[1]!.split('.');
+  if (parts.length > 3 || !parts.every((p, i) => IDENTIFIER.test(p) || (p === '*' && i === parts.length - 1))) return undefined;
+  const column = parts.at(-1)!;
+  if (parts.length === 1) return { column };
+  if (parts.length === 2) return { qualifier: parts[0]!, column };
+  return { schema: parts[0]!, qualifier: parts[1]!, column };
+}
+
+/** A Knex/Kysely value as far as the file shows: an instance, a query being built, or a callback's helper. */
+export type BuilderValue =
+  | { kind: 'instance'; conditional?: string }
+  | { kind: 'query'; scope: QueryScope }
+  /** Kysely's expression builder `eb`, a join builder, Knex's join clause, an `onConflict` builder. */
+  | { kind: 'expression'; scope: QueryScope; role?: string };
+
+/**
+ * One file read by a query-builder extractor. Subclasses say what an instance looks like and what each method
+ * does; this class walks chains, follows variables and callbacks, and emits References at the end.
+ */
+export abstract class BuilderFile {
+  protected readonly scopes: Scopes;
+  private readonly queries: QueryScope[] = [];
+  private readonly chains = new Map<ts.Node, BuilderValue | undefined>();
+  private readonly declarations = new Map<ts.Node, BuilderValue | undefined>();
+  private readonly pending = new Set<ts.Node>();
+  /** Callback parameters and `function` nodes (for `this`) that receive a value from the call they are given to. */
+  private readonly given = new Map<ts.Node, BuilderValue>();
+
+  constructor(
+    protected readonly input: ExtractInput,
+    protected readonly sourceFile: ts.SourceFile,
+    protected readonly facts: FileFacts,
+    protected readonly library: 'knex' | 'kysely',
+  ) {
+    this.scopes = new Scopes(sourceFile);
+  }
+
+  /** What a root that is not a variable, parameter or `this` is (a call such as `knex(config)`, `new Kysely()`). */
+  protected abstract rootValue(node: ts.Expression): BuilderValue | undefined;
+  /** What a declared type says (`Knex`, `Kysely<DB>`, `Transaction<DB>`). */
+  protected abstract typeValue(type: ts.TypeNode | undefined): BuilderValue | undefined;
+  /** Whether an import binding is the library's own (types and factories, never an instance). */
+  protected abstract isLibraryImport(local: string): boolean;
+  /** Applies one method call; returns what the chain holds afterwards. */
+  protected abstract method(value: BuilderValue, call: MethodCall): BuilderValue | undefined;
+  /** A root call on a value (`knex('users')`, Kysely `eb('email', '=', x)`). */
+  protected abstract call(value: BuilderValue, call: ts.CallExpression): BuilderValue | undefined;
+
+  run(): void {
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node) && isChainEnd(node)) this.chain(node);
+      ts.forEachChild(node, visit);
+    };
+    visit(this.sourceFile);
+    this.emit();
+    this.exportInstances();
+  }
+
+  protected newScope(node: ts.Node, parent: QueryScope | undefined, conditional: string | undefined): QueryScope {
+    const scope = new QueryScope(node, parent, conditional);
+    this.queries.push(scope);
+    return scope;
+  }
+
+  /** Gives a callback's first parameter (and `this` of a `function`) a value. */
+  protected give(callback: ts.Expression | undefined, value: BuilderValue, parameterIndex = 0): void {
+    if (!callback) return;
+    const fn = unwrap(callback);
+    if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return;
+    const parameter = fn.parameters[parameterIndex];
+    if (parameter) this.given.set(parameter, value);
+    if (ts.isFunctionExpression(fn)) this.given.set(fn, value);
+  }
+
+  /** The value of a chain ending at `call` (read once, whoever asks first). */
+  protected chain(call: ts.CallExpression): BuilderValue | undefined {
+    if (this.chains.has(call)) return this.chains.get(call);
+    this.chains.set(call, undefined);
+    const { root, calls } = decomposeChain(call);
+    let value: BuilderValue | undefined;
+    if (calls.length === 0) {
+      const callee = ts.isCallExpression(root) ? unwrap(root.expression) : undefined;
+      const target = callee ? this.resolve(callee) : undefined;
+      value = target && ts.isCallExpression(root) ? this.call(target, root) : this.rootValue(root);
+    } else {
+      value = this.resolve(root);
+      let rest = calls;
+      if (!value) {
+        // `this.knex('users')`: the first call is a member holding an instance, not a method of `this`.
+        const target = this.resolve(unwrap(calls[0]!.call.expression));
+        if (target) [value, rest] = [this.call(target, calls[0]!.call), calls.slice(1)];
+      }
+      for (const c of rest) {
+        if (!value) break;
+        value = this.method(value, c);
+      }
+    }
+    this.chains.set(call, value);
+    return value;
+  }
+
+  protected resolve(node: ts.Expression): BuilderValue | undefined {
+    const e = unwrap(node);
+    if (ts.isIdentifier(e)) return this.identifier(e);
+    if (e.kind === ts.SyntaxKind.ThisKeyword) {
+      const container = thisContainer(e);
+      return container ? this.given.get(container) : undefined;
+    }
+    if (isThisMember(e)) return this.member(e);
+    if (ts.isCallExpression(e)) {
+      const { calls } = decomposeChain(e);
+      if (calls.length > 0) return this.chain(e);
+      const target = this.resolve(e.expression);
+      return target ? this.call(target, e) : this.rootValue(e);
+    }
+    return this.rootValue(e);
+  }
+
+  private remember(node: ts.Node, compute: () => BuilderValue | undefined): BuilderValue | undefined {
+    if (this.declarations.has(node)) return this.declarations.get(node);
+    if (this.pending.has(node)) return undefined;
+    this.pending.add(node);
+    const value = compute();
+    this.pending.delete(node);
+    this.declarations.set(node, value);
+    return value;
+  }
+
+  private identifier(id: ts.Identifier): BuilderValue | undefined {
+    const binding = this.scopes.lookup(id);
+    if (!binding || (binding.kind === 'variable' && isRequireDeclaration(binding.node))) {
+      // Imported from elsewhere: an instance if that module exports one (decided in link).
+      const imported = this.input.imports.find((b) => b.local === id.text);
+      if (imported && !this.isLibraryImport(id.text)) return { kind: 'instance', conditional: id.text };
+      return undefined;
+    }
+    if (binding.kind === 'variable') {
+      const declaration = binding.node;
+      return this.remember(declaration, () => this.typeValue(declaration.type) ?? (declaration.initializer ? this.resolve(declaration.initializer) : undefined));
+    }
+    if (binding.kind === 'parameter') return this.given.get(binding.node) ?? this.typeValue(binding.node.type) ?? this.callbackParameter(binding.node);
+    return undefined;
+  }
+
+  /** `db.transaction(async (trx) => …)`: the parameter of a callback given to a method of an instance. */
+  protected callbackParameter(_parameter: ts.ParameterDeclaration): BuilderValue | undefined {
+    return undefined;
+  }
+
+  private member(node: ts.PropertyAccessExpression): BuilderValue | undefined {
+    const member = this.scopes.member(node, node.name.text);
+    if (!member) return undefined;
+    const declaration = member.declaration;
+    if (declaration) {
+      const value = this.remember(declaration, () => {
+        const typed = this.typeValue(declaration.type);
+        if (typed) return typed;
+        return ts.isPropertyDeclaration(declaration) && declaration.initializer ? this.resolve(declaration.initializer) : undefined;
+      });
+      if (value) return value;
+    }
+    for (const assigned of member.assigned) {
+      const value = this.remember(assigned, () => this.resolve(assigned));
+      if (value) return value;
+    }
+    return undefined;
+  }
+
+  private exportInstances(): void {
+    const exported = new Set<string>();
+    const add = (names: string[]): void => names.forEach((n) => exported.add(n));
+    for (const [local, names] of exportNames(this.sourceFile)) {
+      const declaration = this.topLevelVariable(local);
+      if (!declaration) continue;
+      const value = this.identifierValue(declaration);
+      if (value?.kind === 'instance' && value.conditional === undefined) add(names);
+    }
+    for (const statement of this.sourceFile.statements) {
+      let expression: ts.Expression | undefined;
+      let names: string[] = [];
+      if (ts.isExportAssignment(statement)) [expression, names] = [statement.expression, ['default']];
+      else if (ts.isExpressionStatement(statement) && ts.isBinaryExpression(statement.expression) && statement.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+        const target = commonJsExport(statement.expression.left);
+        if (target !== undefined) [expression, names] = [statement.expression.right, target === '*' ? ['*', 'default'] : [target]];
+      }
+      if (!expression || ts.isIdentifier(unwrap(expression))) continue;
+      const value = this.resolve(expression);
+      if (value?.kind === 'instance' && value.conditional === undefined) add(names);
+    }
+    if (exported.size > 0) (this.facts.instanceExports ??= []).push({ library: this.library, exportedAs: [...exported] });
+  }
+
+  private topLevelVariable(name: string): ts.VariableDeclaration | undefined {
+    for (const statement of this.sourceFile.statements) {
+      if (!ts.isVariableStatement(statement)) continue;
+      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d;
+    }
+    return undefined;
+  }
+
+  private identifierValue(declaration: ts.VariableDeclaration): BuilderValue | undefined {
+    return this.remember(declaration, () => this.typeValue(declaration.type) ?? (declaration.initializer ? this.resolve(declaration.initializer) : undefined));
+  }
+
+  // ── emitting ────────────────────────────────────────────────────────────────
+
+  private emit(): void {
+    const conditional = new Map<string, Reference[]>();
+    for (const scope of this.queries) {
+      const refs = this.scopeReferences(scope);
+      if (refs.length === 0) continue;
+      if (scope.conditional === undefined) this.facts.references.push(...refs);
+      else {
+        let list = conditional.get(scope.conditional);
+        if (!list) conditional.set(scope.conditional, (list = []));
+        list.push(...refs);
+      }
+    }
+    for (const [symbol, references] of conditional) (this.facts.conditionalReferences ??= []).push({ library: this.library, symbol, references });
+  }
+
+  private reference(source: TableSource, column: string | undefined, kind: ReferenceKind, confidence: Confidence, implicit: boolean, node: ts.Node): Reference {
+    const location = nodeLocation(this.input.path, this.sourceFile, node);
+    return {
+      table: source.table,
+      ...(source.schema !== undefined ? { schema: source.schema } : {}),
+      ...(column !== undefined ? { column } : {}),
+      kind,
+      confidence,
+      implicit,
+      context: this.input.context,
+      location,
+      extractor: this.library,
+      snippet: lineSnippet(this.input.text, location.line),
+    };
+  }
+
+  private scopeReferences(scope: QueryScope): Reference[] {
+    const refs: Reference[] = [];
+    const named = new Set<TableSource>();
+    for (const use of scope.columns) {
+      const parsed = parseColumn(use.text);
+      if (!parsed) continue;
+      let sources: TableSource[];
+      let confidence: Confidence = 'likely';
+      if (parsed.qualifier === undefined) {
+        if (use.target && scope.written) sources = [scope.written];
+        else {
+          sources = scope.candidates();
+          if (sources.length > 1) confidence = 'weak';
+        }
+      } else {
+        const found = scope.qualified(parsed.qualifier, parsed.schema);
+        if (found === 'name') continue;
+        if (found) sources = [found];
+        else {
+          // A qualifier that names nothing in the query: perhaps a table of an enclosing query we cannot see.
+          sources = [{ table: parsed.qualifier, ...(parsed.schema !== undefined ? { schema: parsed.schema } : {}) }];
+          confidence = 'weak';
+        }
+      }
+      for (const source of sources) {
+        named.add(source);
+        if (parsed.column === '*') refs.push(this.reference(source, undefined, 'read', confidence, true, use.node));
+        else refs.push(this.reference(source, parsed.column, use.kind, confidence, false, use.node));
+      }
+    }
+    if (scope.implicitStar && scope.kind === 'select' && !scope.selects) scope.stars.push({ node: scope.node });
+    for (const star of scope.stars) {
+      const sources = star.qualifier === undefined ? scope.tables : ([scope.qualified(star.qualifier)].filter((s) => s && s !== 'name') as TableSource[]);
+      for (const source of sources) {
+        named.add(source);
+        refs.push(this.reference(source, undefined, 'read', 'likely', true, star.node));
+      }
+    }
+    const written = scope.written;
+    if (written && scope.kind === 'insert') {
+      named.add(written);
+      const ref = this.reference(written, undefined, 'insert', 'likely', scope.insertColumns === null, scope.node);
+      if (scope.insertColumns) ref.insertColumns = scope.insertColumns;
+      refs.push(ref);
+    } else if (written && scope.kind === 'delete') {
+      named.add(written);
+      refs.push(this.reference(written, undefined, 'delete', 'likely', false, scope.node));
+    } else if (written) named.add(written);
+    // A table the query names without naming any of its columns (`count(*)`, a join used only to filter rows).
+    for (const source of scope.tables) {
+      if (!named.has(source) && !refs.some((r) => r.table === source.table && r.schema === source.schema)) {
+        refs.push(this.reference(source, undefined, 'read', 'likely', false, scope.node));
+      }
+    }
+    return dedupe(refs);
+  }
+}
+
+function dedupe(refs: Reference[]): Reference[] {
+  const seen = new Set<string>();
+  return refs.filter((r) => {
+    const key = `${r.schema}.${r.table}.${r.column}.${r.kind}.${r.location.line}.${r.location.column}.${r.confidence}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
