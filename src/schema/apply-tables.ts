@@ -59,11 +59,14 @@ function newColumn(d: Draft, table: QualifiedName, spec: ColumnSpec, origin: Ori
   return column;
 }
 
+/** Expression indexes' name parts, for naming the copies made on partitions (not part of the model). */
+const indexNameParts = new WeakMap<Index, string[]>();
+
 /** Create an index (and its copies on partitions, as Postgres does for a partitioned table). */
 function createIndex(
   d: Draft,
   table: Table,
-  spec: { name?: string; columns: (string | null)[]; unique: boolean; constraint?: ConstraintSpec['type']; only?: boolean; parent?: string },
+  spec: { name?: string; columns: (string | null)[]; nameParts?: string[]; unique: boolean; constraint?: ConstraintSpec['type']; only?: boolean; parent?: string },
   origin: Origin,
 ): Index {
   const label = spec.constraint === 'primary-key' ? 'pkey' : spec.constraint === 'exclusion' ? 'excl' : spec.constraint ? 'key' : 'idx';
@@ -71,7 +74,7 @@ function createIndex(
     spec.name ??
     (spec.constraint
       ? chooseName(table.name, label === 'pkey' ? undefined : indexNameAddition(spec.columns), label, (n) => relationTaken(d, table.schema)(n) || constraintTaken(d, table.schema)(n))
-      : chooseName(table.name, indexNameAddition(spec.columns), label, relationTaken(d, table.schema)));
+      : chooseName(table.name, indexNameAddition(spec.nameParts ?? spec.columns), label, relationTaken(d, table.schema)));
   const index: Index = {
     schema: table.schema,
     name,
@@ -82,6 +85,7 @@ function createIndex(
   };
   if (spec.constraint === 'primary-key' || spec.constraint === 'unique' || spec.constraint === 'exclusion') index.constraint = name;
   if (spec.parent) index.parent = spec.parent;
+  if (spec.nameParts) indexNameParts.set(index, spec.nameParts);
   d.setIndex(index);
   if (table.kind === 'partitioned-table' && !spec.only) {
     for (const child of partitionsOf(d, table).filter((p) => p.partitionOf && sameName(p.partitionOf, table))) {
@@ -94,7 +98,8 @@ function createIndex(
 /** The copy of a partitioned table's index on one partition (and its constraint, for PK/UNIQUE). */
 function cloneIndexTo(d: Draft, parent: Index, partition: Table, constraint: ConstraintSpec['type'] | undefined, origin: Origin): void {
   const current = d.tables.get(objectKey(partition)) ?? partition;
-  const child = createIndex(d, current, { columns: parent.columns, unique: parent.unique, ...(constraint ? { constraint } : {}), parent: objectKey(parent) }, origin);
+  const nameParts = indexNameParts.get(parent);
+  const child = createIndex(d, current, { columns: parent.columns, ...(nameParts ? { nameParts } : {}), unique: parent.unique, ...(constraint ? { constraint } : {}), parent: objectKey(parent) }, origin);
   if (constraint === 'primary-key' || constraint === 'unique') {
     const latest = d.tables.get(objectKey(partition)) ?? current;
     const added: Constraint = { name: child.name, type: constraint, columns: parent.columns.filter((c): c is string => c !== null), validated: true, index: child.name, createdBy: origin };
@@ -638,7 +643,7 @@ export function createIndexChange(d: Draft, change: ChangeOf<'create-index'>, or
     return;
   }
   const owner: Table = table ?? { schema: matview!.schema, name: matview!.name, kind: 'table', persistence: 'permanent', columns: [], constraints: [], createdBy: null };
-  createIndex(d, owner, { ...(change.index ? { name: change.index.name } : {}), columns: change.columns, unique: change.unique, only: change.only }, origin);
+  createIndex(d, owner, { ...(change.index ? { name: change.index.name } : {}), columns: change.columns, ...(change.nameParts ? { nameParts: change.nameParts } : {}), unique: change.unique, only: change.only }, origin);
 }
 
 export function dropIndex(d: Draft, change: ChangeOf<'drop-index'>): void {

@@ -91,6 +91,8 @@ export class PostgresHarness {
         }
       }
       await this.rollbackIfAborted();
+      // Each migration starts in a fresh session (as `psql -f` gives it, and as rollsafe assumes).
+      await this.db.exec('reset all');
     }
     return errors;
   }

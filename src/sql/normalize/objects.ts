@@ -3,6 +3,7 @@
  */
 import type { ConstraintSpec, LockMode, QualifiedName } from '../types.js';
 import { constraintSpec, typeRef, type ConstraintNode } from './columns.js';
+import { figureColname } from './queries.js';
 import {
   expressionText,
   list,
@@ -19,7 +20,13 @@ import {
 export function createIndex(ctx: StatementContext, node: NodeMap): ChangeBody {
   const relation = node.relation as RangeVarNode | undefined;
   const table = rangeVarName(ctx, relation);
-  const elems = list(node.indexParams).map((e) => nodeOf<{ name?: string }>(e, 'IndexElem'));
+  const elems = list(node.indexParams).map((e) => nodeOf<{ name?: string; expr?: unknown }>(e, 'IndexElem'));
+  // FigureIndexColname: an expression is named after its function, else `expr`.
+  const nameParts = elems.map((e) => {
+    if (e?.name) return e.name;
+    const [name, strength] = figureColname(e?.expr);
+    return strength > 0 && name !== '?column?' ? name : 'expr';
+  });
   const change: ChangeBody = {
     kind: 'create-index',
     table,
@@ -32,7 +39,8 @@ export function createIndex(ctx: StatementContext, node: NodeMap): ChangeBody {
     concurrently: node.concurrent === true,
     ifNotExists: node.if_not_exists === true,
     method: typeof node.accessMethod === 'string' ? node.accessMethod : 'btree',
-    only: relation?.inh === false,
+    only: relation?.inh !== true,
+    nameParts,
   };
   // An index lives in its table's schema.
   if (typeof node.idxname === 'string') change.index = { schema: table.schema, name: node.idxname };

@@ -43,7 +43,7 @@ const SQL_VALUE_NAMES: Record<string, string> = {
 };
 
 /** Postgres' FigureColname: the name of an unaliased output column, with its strength (2 = a real name). */
-function figureColname(node: unknown): [string, number] {
+export function figureColname(node: unknown): [string, number] {
   const u = unwrap(node);
   if (!u) return ['?column?', 0];
   const [type, n] = u;
