@@ -92,6 +92,11 @@ export interface StatementInfo {
   location: SourceLocation;
   /** Set when the statement came from inside a `DO` block or function body. */
   nestedIn?: 'do-block' | 'function-body';
+  /**
+   * The search_path in force, when it names more than one schema. Unqualified names in the Change carry its
+   * first schema; an object found only in a later one is resolved there when the schema is replayed.
+   */
+  searchPath?: string[];
 }
 
 interface ChangeBase {
