@@ -28,6 +28,7 @@ import {
 } from './apply-tables.js';
 import { createView, dropView, moveView, refreshView, renameView } from './apply-views.js';
 import { display, Draft } from './draft.js';
+import { resolveNames } from './resolve.js';
 import { objectKey, type DomainType, type EnumType, type Origin, type Schema } from './model.js';
 
 export interface ApplyResult {
@@ -39,7 +40,7 @@ export interface ApplyResult {
 export function apply(schema: Schema, change: Change, origin: Origin): ApplyResult {
   const d = new Draft(schema);
   try {
-    applyTo(d, change, origin);
+    applyTo(d, resolveNames(schema, change), origin);
   } catch (error) {
     // A change this model cannot follow must not stop the replay.
     d.problem(`rollsafe could not apply this change to its schema model: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { Migration } from '../migrations/migration.js';
 import type { Change } from '../sql/types.js';
 import { apply } from './apply.js';
+import { resolveNames } from './resolve.js';
 import { emptySchema, type Schema } from './model.js';
 
 /** One change of a migration with the schema just before and just after it. */
@@ -97,14 +98,16 @@ export function replay(history: { migration: Migration; changes: Change[] }[], s
       // DDL in a function body runs when the function is called, not with the migration.
       if (change.statement.nestedIn === 'function-body') continue;
       const prior = schema;
+      // Steps carry the change with its names resolved through the search_path, as Postgres resolved them.
+      const resolved = resolveNames(schema, change);
       if (change.kind === 'transaction') {
         schema = transactions.step(change, schema, savepointName(change));
       } else {
-        const result = apply(schema, change, migration.path);
+        const result = apply(schema, resolved, migration.path);
         schema = result.schema;
         for (const problem of result.problems) diagnostics.push(conflict(change, problem));
       }
-      steps.push({ change, before: prior, after: schema });
+      steps.push({ change: resolved, before: prior, after: schema });
     }
     migrations.push({ migration, before, after: schema, steps });
   }

@@ -64,6 +64,8 @@ export function normalizeFile(file: SqlFile, options: NormalizeOptions = {}): No
 /** Normalize one statement of `file` into `into` (its changes, diagnostics and function-body changes). */
 export function normalizeStatement(file: SqlFile, statement: SqlStatement, session: SessionState, into: NormalizeResult): void {
   const info: StatementInfo = { index: statement.index, type: statement.type, text: statement.text, location: statement.location };
+  const searchPath = session.searchPath.filter((s) => s !== '$user' && s !== 'pg_temp' && s !== 'pg_catalog');
+  if (searchPath.length > 1) info.searchPath = searchPath;
   const ctx: StatementContext = { file, stmt: statement, info, session, diagnostics: into.diagnostics };
   if (statement.type === 'DoStmt' || statement.type === 'CreateFunctionStmt') {
     const nested = nestedChanges(ctx);
