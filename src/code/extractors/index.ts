@@ -4,6 +4,7 @@ import { prismaExtractor } from './prisma.js';
 import { rawSql } from './raw-sql.js';
 import { typeormExtractor } from './typeorm.js';
 import { knexExtractor } from './knex.js';
+import { kyselyExtractor } from './kysely.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
@@ -12,4 +13,5 @@ export const extractors: Extractor[] = [
   drizzleExtractor,
   typeormExtractor,
   knexExtractor,
+  kyselyExtractor,
 ];
