@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { columnSwapSteps } from '../src/engine/expand-contract.js';
-import { describeSources, describeTarget, liveReferences, severityOf } from '../src/engine/live.js';
+import { whoStill, describeTarget, liveReferences, severityOf } from '../src/engine/live.js';
 import { classifyTypeChange } from '../src/engine/type-compat.js';
 import { objectKey } from '../src/schema/model.js';
 import { quoteIdent } from '../src/sql/quote.js';
@@ -73,7 +73,7 @@ ALTER TABLE orders ADD COLUMN total_cents_v2 bigint;
       const using = change.using ?? `${quoteIdent(change.column)}::${change.type.display}`;
       ctx.report({
         severity: severityOf(refs, ctx.severity),
-        message: `Column ${target} changes type from ${column.type.display} to ${change.type.display} while ${describeSources(ctx, refs)} still use${refs.length === 1 ? 's' : ''} it: ${impact.reason}.`,
+        message: `Column ${target} changes type from ${column.type.display} to ${change.type.display} while ${whoStill(ctx, refs)} it: ${impact.reason}.`,
         help: 'Add a column of the new type, keep both in sync, switch the code, then drop the old column.',
         location: change.location,
         statement: change.statement,

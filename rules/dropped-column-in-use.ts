@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeSources, describeTarget, liveReferences, ormStep, resolves, severityOf } from '../src/engine/live.js';
+import { whoStill, describeTarget, liveReferences, ormStep, resolves, severityOf } from '../src/engine/live.js';
 import { formatQualified, quoteIdent } from '../src/sql/quote.js';
 
 export default defineRule({
@@ -60,7 +60,7 @@ reported as safe.`,
       const orm = ormStep(refs, change.column, 'remove');
       ctx.report({
         severity: severityOf(refs, ctx.severity),
-        message: `Column ${target} is dropped while ${describeSources(ctx, refs)} still use${refs.length === 1 ? 's' : ''} it (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
+        message: `Column ${target} is dropped while ${whoStill(ctx, refs)} it (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
         help: 'Remove the column from the code and the ORM model, release that, then drop it in a later migration.',
         location: change.location,
         statement: change.statement,

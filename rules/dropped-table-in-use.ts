@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeSources, describeTarget, liveReferences, ormStep, resolves, severityOf } from '../src/engine/live.js';
+import { whoStill, describeTarget, liveReferences, ormStep, resolves, severityOf } from '../src/engine/live.js';
 import { formatQualified } from '../src/sql/quote.js';
 
 export default defineRule({
@@ -52,7 +52,7 @@ DROP TABLE legacy_sessions;
       const orm = ormStep(refs, undefined, 'remove');
       ctx.report({
         severity: severityOf(refs, ctx.severity),
-        message: `Table ${describeTarget(change.table)} is dropped while ${describeSources(ctx, refs)} still use${refs.length === 1 ? 's' : ''} it (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
+        message: `Table ${describeTarget(change.table)} is dropped while ${whoStill(ctx, refs)} it (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
         help: 'Remove the table from the code and the ORM models, release that, then drop it in a later migration.',
         location: change.location,
         statement: change.statement,

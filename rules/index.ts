@@ -6,6 +6,7 @@ import droppedTableInUse from './dropped-table-in-use.js';
 import renamedColumnInUse from './renamed-column-in-use.js';
 import renamedTableInUse from './renamed-table-in-use.js';
 import requiredColumnNotWritten from './required-column-not-written.js';
+import requireConcurrentIndex from './require-concurrent-index.js';
 import suppressionWithoutReason from './suppression-without-reason.js';
 import unknownColumnReference from './unknown-column-reference.js';
 import unusedSuppression from './unused-suppression.js';
@@ -19,6 +20,9 @@ export const rules: Rule[] = [
   changedTypeInUse,
   requiredColumnNotWritten,
   unknownColumnReference,
+  // lock
+  requireConcurrentIndex,
+  // type choices
   // meta
   unusedSuppression,
   suppressionWithoutReason,

@@ -1,6 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { columnSwapSteps } from '../src/engine/expand-contract.js';
-import { describeSources, describeTarget, liveReferences, ormStep, resolves, severityOf } from '../src/engine/live.js';
+import { whoStill, describeTarget, liveReferences, ormStep, resolves, severityOf } from '../src/engine/live.js';
 import { objectKey } from '../src/schema/model.js';
 import { quoteIdent } from '../src/sql/quote.js';
 
@@ -63,7 +63,7 @@ For a table (not a column), a view with the old name is a cheaper bridge: see \`
       const orm = ormStep(refs, change.column, 'rename', change.newName);
       ctx.report({
         severity: severityOf(refs, ctx.severity),
-        message: `Column ${describeTarget(change.table, change.column)} is renamed to ${quoteIdent(change.newName)} while ${describeSources(ctx, refs)} still use${refs.length === 1 ? 's' : ''} the old name (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
+        message: `Column ${describeTarget(change.table, change.column)} is renamed to ${quoteIdent(change.newName)} while ${whoStill(ctx, refs)} the old name (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
         help: 'Add the new column next to the old one, keep them in sync, switch the code, then drop the old column.',
         location: change.location,
         statement: change.statement,

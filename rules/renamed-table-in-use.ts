@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeSources, describeTarget, liveReferences, resolves, severityOf } from '../src/engine/live.js';
+import { whoStill, describeTarget, liveReferences, resolves, severityOf } from '../src/engine/live.js';
 import { formatQualified, quoteIdent } from '../src/sql/quote.js';
 
 export default defineRule({
@@ -59,7 +59,7 @@ rollsafe recognises the view and stays quiet.`,
       const newSql = formatQualified(newName);
       ctx.report({
         severity: severityOf(refs, ctx.severity),
-        message: `Table ${describeTarget(change.table)} is renamed to ${describeTarget(newName)} while ${describeSources(ctx, refs)} still use${refs.length === 1 ? 's' : ''} the old name (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
+        message: `Table ${describeTarget(change.table)} is renamed to ${describeTarget(newName)} while ${whoStill(ctx, refs)} the old name (${refs.length} reference${refs.length === 1 ? '' : 's'}).`,
         help: `Create a view named ${quoteIdent(change.table.name)} over the renamed table in the same migration, and drop it once no release uses the old name.`,
         location: change.location,
         statement: change.statement,

@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeSources, describeTarget, liveReferences, severityOf } from '../src/engine/live.js';
+import { whoStill, describeTarget, liveReferences, severityOf } from '../src/engine/live.js';
 import { objectKey, type Column, type Schema } from '../src/schema/model.js';
 import { formatQualified, quoteIdent } from '../src/sql/quote.js';
 import type { LiveReference } from '../src/engine/types.js';
@@ -82,7 +82,7 @@ enforce NOT NULL (on a large table through \`CHECK (plan IS NOT NULL) NOT VALID\
       const c = quoteIdent(column);
       ctx.report({
         severity: severityOf(inserts, ctx.severity),
-        message: `Column ${target} ${how}, but ${describeSources(ctx, inserts)} insert${inserts.length === 1 ? 's' : ''} into ${describeTarget(change.table)} without it (${inserts.length} place${inserts.length === 1 ? '' : 's'}): those inserts will fail.`,
+        message: `Column ${target} ${how}, but ${whoStill(ctx, inserts, 'insert', false)} into ${describeTarget(change.table)} without it (${inserts.length} place${inserts.length === 1 ? '' : 's'}): those inserts will fail.`,
         help: 'Give the column a default, or add it nullable and enforce NOT NULL after every live release writes it.',
         location: change.location,
         statement: change.statement,

@@ -9,13 +9,10 @@ import { git, GitError, lsTree, requireRef, resolveRef } from '../git.js';
 import { discoverMigrationSets } from '../migrations/index.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
-import { parseSqlFile, type SqlFile } from '../sql/statements.js';
-import { normalizeFile } from '../sql/normalize.js';
-import type { Change } from '../sql/types.js';
-import { replay } from '../schema/replay.js';
+import { replaySet } from '../schema/history.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
-import type { RollsafeConfig, RuleSetting } from '../config/types.js';
+import type { MigrationDirConfig, RollsafeConfig, RuleSetting } from '../config/types.js';
 import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
 import type { CheckResult } from './result.js';
 import type { DeployModel, LiveSource, Rule } from './types.js';
@@ -53,15 +50,8 @@ export interface CheckOptions {
   note?: (line: string) => void;
 }
 
-interface ParsedMigration {
-  migration: Migration;
-  file?: SqlFile;
-  changes: Change[];
-  diagnostics: Diagnostic[];
-}
-
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const { root, config } = options;
+  const { config } = options;
   const diagnostics: Diagnostic[] = [];
   const sets = await discover(options, diagnostics);
 
@@ -74,9 +64,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const prepared: PreparedSet[] = [];
   let migrationCount = 0;
   for (const set of sets) {
-    const parsed = set.migrations.map((m) => parseMigration(m, searchPath, config));
+    const history = replaySet(set, { searchPath });
+    const parsed = history.read;
+    const replayed = history.replay;
     migrationCount += parsed.length;
-    const replayed = replay(parsed.map((p) => ({ migration: p.migration, changes: p.changes })));
     const isNew = (m: Migration): boolean => newPaths.has(m.path);
     for (const p of parsed) {
       if (!isNew(p.migration)) continue;
@@ -141,8 +132,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 async function discover(options: CheckOptions, diagnostics: Diagnostic[]): Promise<MigrationSet[]> {
   const { root, config } = options;
   const configured = typeof config.migrations === 'string' ? [config.migrations] : (config.migrations ?? []);
-  const dirs = options.migrationDirs?.length ? options.migrationDirs.map((d) => ({ dir: d })) : configured.map((m) => (typeof m === 'string' ? { dir: m } : m));
-  const postDeployDirs = [...(config.postDeployMigrations ?? []), ...dirs.filter((d) => 'phase' in d && d.phase === 'post-deploy').map((d) => d.dir)];
+  const dirs: MigrationDirConfig[] = options.migrationDirs?.length
+    ? options.migrationDirs.map((d) => ({ dir: d }))
+    : configured.map((m) => (typeof m === 'string' ? { dir: m } : m));
+  const postDeployDirs = [...(config.postDeployMigrations ?? []), ...dirs.filter((d) => d.phase === 'post-deploy').map((d) => d.dir)];
   const sets: MigrationSet[] = [];
   if (dirs.length === 0) {
     const found = await discoverMigrationSets(root, { postDeployDirs });
@@ -150,10 +143,9 @@ async function discover(options: CheckOptions, diagnostics: Diagnostic[]): Promi
     sets.push(...found.sets);
   } else {
     for (const entry of dirs) {
-      const layout = 'layout' in entry ? entry.layout : undefined;
-      const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(layout ? { layout } : {}), postDeployDirs });
+      const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(entry.layout ? { layout: entry.layout } : {}), postDeployDirs });
       diagnostics.push(...found.diagnostics);
-      const transaction = 'transaction' in entry ? entry.transaction : undefined;
+      const transaction = entry.transaction;
       for (const set of found.sets) {
         if (transaction) for (const m of set.migrations) Object.assign(m, { transaction, transactionReason: 'set in the rollsafe configuration' });
         sets.push(set);
@@ -161,13 +153,6 @@ async function discover(options: CheckOptions, diagnostics: Diagnostic[]): Promi
     }
   }
   return sets;
-}
-
-function parseMigration(migration: Migration, searchPath: string[], _config: RollsafeConfig): ParsedMigration {
-  if (migration.language !== 'sql') return { migration, changes: [], diagnostics: [] };
-  const file = parseSqlFile(migration.path, migration.sql ?? migration.text);
-  const normalized = normalizeFile(file, { searchPath });
-  return { migration, file, changes: normalized.changes, diagnostics: [...file.diagnostics, ...normalized.diagnostics] };
 }
 
 /** `--base`, then config, then the CI's target branch, then origin/HEAD. */

@@ -87,6 +87,12 @@ export function describeSources(ctx: RuleContext, refs: readonly LiveReference[]
   return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words[words.length - 1]}`;
 }
 
+/** `the new code still uses` / `the release still running (base main) and the new code still use`. */
+export function whoStill(ctx: RuleContext, refs: readonly LiveReference[], verb = 'use', still = true): string {
+  const sources = new Set(refs.map((r) => r.source)).size;
+  return `${describeSources(ctx, refs)}${still ? ' still' : ''} ${sources === 1 ? `${verb}s` : verb}`;
+}
+
 /** ORM-specific code step of a fix, from the extractors that found the references. `column` absent: the whole table. */
 export function ormStep(refs: readonly LiveReference[], column: string | undefined, action: 'remove' | 'rename', newName = ''): string | undefined {
   const found = new Set(refs.map((r) => r.extractor));

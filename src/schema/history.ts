@@ -1,0 +1,42 @@
+/**
+ * A migration set read in full: each migration parsed and normalized, then the whole history replayed.
+ * Shared by `check`, `schema` and the ESLint plugin.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import type { Migration, MigrationSet } from '../migrations/migration.js';
+import { normalizeFile } from '../sql/normalize.js';
+import { parseSqlFile, type SqlFile } from '../sql/statements.js';
+import type { Change } from '../sql/types.js';
+import { replay, type ReplayResult } from './replay.js';
+
+export interface ReadMigration {
+  migration: Migration;
+  /** The parsed SQL (SQL migrations). */
+  file?: SqlFile;
+  changes: Change[];
+  diagnostics: Diagnostic[];
+}
+
+export interface SetHistory {
+  set: MigrationSet;
+  read: ReadMigration[];
+  replay: ReplayResult;
+}
+
+/** Parse and normalize one migration (the SQL parser must be loaded). */
+export function readMigration(migration: Migration, searchPath: readonly string[] = ['public']): ReadMigration {
+  if (migration.language !== 'sql') return { migration, changes: [], diagnostics: [] };
+  const file = parseSqlFile(migration.path, migration.sql ?? migration.text);
+  const normalized = normalizeFile(file, { searchPath: [...searchPath] });
+  return { migration, file, changes: normalized.changes, diagnostics: [...file.diagnostics, ...normalized.diagnostics] };
+}
+
+/** Read and replay a set, optionally only up to and including the migration `until` (a path). */
+export function replaySet(set: MigrationSet, options: { searchPath?: readonly string[]; until?: string } = {}): SetHistory {
+  const read: ReadMigration[] = [];
+  for (const migration of set.migrations) {
+    read.push(readMigration(migration, options.searchPath));
+    if (migration.path === options.until) break;
+  }
+  return { set, read, replay: replay(read.map((r) => ({ migration: r.migration, changes: r.changes }))) };
+}
