@@ -4,9 +4,8 @@
  * the context), and whether the known-names prefilter forced the parse. The whole cache is versioned by
  * rollsafe's version, the extractor set and a fingerprint of the code-stage modules.
  *
- * Storage: one JSON pack per source (`worktree.json`, `ref-<commit>.json`): one read and one JSON.parse load
- * thousands of entries (a 5,000-entry pack loads in a few tens of ms; 5,000 small files take several times
- * longer to open). Writes go to a temp file renamed into place, so a reader never sees half a pack and
+ * Storage: one JSON pack per source (`worktree.json`, `ref-<commit>.json`). Measured with 5,000 entries
+ * (6 MB): the pack loads in ~80 ms and saves in ~130 ms; as 5,000 files, ~200 ms to load and ~1 s to write. Writes go to a temp file renamed into place, so a reader never sees half a pack and
  * concurrent writers cannot corrupt it (the last rename wins). A corrupt pack or entry is ignored and rebuilt.
  */
 import { createHash } from 'node:crypto';

@@ -223,14 +223,20 @@ describe('raw-sql: holes, escapes and locations', () => {
       "const b = k`SELECT ${k.ref('u.email')} FROM ${k.table('users')} AS u WHERE ${k.ref('u.id')} = ${id}`;",
       'const c = sql.unsafe`SELECT * FROM ${table}`;',
     ].join('\n');
-    // Names from helpers point at the string that names them; the `${column}` hole gives no column.
+    // Names from helpers point at the string that names them; the `${column}` hole names no column, so the
+    // insert's column list is not fully known.
     expect(refsOf(code)).toEqual([
-      `billing.invoices insert(total) certain ${at(code, 'billing')}`,
+      `billing.invoices insert certain ${at(code, 'billing')}`,
       `billing.invoices.total write certain ${at(code, 'total')}`,
       `users.email read certain ${at(code, 'u.email')}`,
       `users read certain ${at(code, 'users')}`,
       `users.id read certain ${at(code, 'u.id')}`,
     ]);
+  });
+
+  it('treats an insert whose column list is a hole as writing unknown columns', () => {
+    const code = "import { Pool } from 'pg';\nconst pool = new Pool();\nawait pool.query(`INSERT INTO users (${cols.join(', ')}) VALUES (${vals})`);\n";
+    expect(refsOf(code)).toEqual([`users insert certain ${at(code, 'users')}`]);
   });
 
   it('splices nested fragments and plain-template constants, and reads `+` chains', () => {

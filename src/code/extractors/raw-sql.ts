@@ -360,7 +360,8 @@ class FileExtraction {
       ...(ref.schema !== undefined ? { schema: ref.schema } : {}),
       ...(ref.column !== undefined ? { column: ref.column } : {}),
       kind: ref.kind,
-      ...(ref.insertColumns ? { insertColumns: ref.insertColumns.filter((c) => !c.startsWith(HOLE_PREFIX)) } : {}),
+      // A column list with a hole (`INSERT INTO t (${cols})`) writes columns nobody can name: unknown, like a positional insert.
+      ...(ref.insertColumns && !ref.insertColumns.some((c) => c.startsWith(HOLE_PREFIX)) ? { insertColumns: ref.insertColumns } : {}),
       confidence: confidence === 'certain' ? ref.confidence : 'likely',
       implicit: ref.implicit,
       context,
