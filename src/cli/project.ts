@@ -3,7 +3,7 @@ import { GitError, repoRoot } from '../git.js';
 import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.js';
 import { UsageError, type CliIO } from './io.js';
 import { resolve } from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 
 export interface Project {
   root: string;
@@ -18,7 +18,10 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
   let root = start;
   let isGit = true;
   try {
-    root = await repoRoot(start);
+    const top = await repoRoot(start);
+    // An explicit --root is the root, even inside a larger repository (then git features are off).
+    if (options.root) isGit = realpathSync(top) === realpathSync(start);
+    else root = top;
   } catch (error) {
     if (!(error instanceof GitError) || (error.code !== 'not-a-repository' && error.code !== 'git-missing')) throw error;
     isGit = false;

@@ -2,9 +2,10 @@ import type { Command } from '../command.js';
 import { checkCommand } from './check.js';
 import { explainCommand } from './explain.js';
 import { refsCommand } from './refs.js';
+import { schemaCommand } from './schema.js';
 
 /** Every CLI command, in the order `--help` lists them. */
-export const commands: Command[] = [checkCommand, refsCommand, explainCommand];
+export const commands: Command[] = [checkCommand, refsCommand, schemaCommand, explainCommand];
 
 /** The command run when none is named (`rollsafe` = `rollsafe check`). */
 export const defaultCommand: Command | undefined = commands.find((c) => c.name === 'check');
