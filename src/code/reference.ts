@@ -41,6 +41,12 @@ export interface Reference {
   confidence: Confidence;
   /** True when the code does not name the column itself (`SELECT *`, a model field the ORM selects). */
   implicit: boolean;
+  /**
+   * An unqualified column in SQL over several tables (`SELECT email FROM users JOIN accounts …`): attributed to
+   * every candidate table (confidence `likely`), though at most one of them has it. A table without the column
+   * is not an "unknown column" finding.
+   */
+  ambiguous?: boolean;
   context: CodeContext;
   location: SourceLocation;
   /** The extractor that found it: `raw-sql`, `prisma`, `drizzle`, `typeorm`, `kysely`, `knex`, `sequelize`. */
