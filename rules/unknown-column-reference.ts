@@ -52,7 +52,9 @@ uses it (or switch that migration to run before the deploy).`,
       if (candidates.length === 0) continue; // a table no migration knows: maybe another database
       const live: LiveReference = { ...ref, source: worktree.name, ref: worktree.ref };
       const resolving = candidates.filter(({ set, table }) => resolves(set.final, table, ref.column));
-      if (resolving.length === 0) {
+      // A column the new migrations drop or rename is the in-use rules' finding, not an unknown one.
+      const existedBefore = candidates.some(({ set, table }) => resolves(set.beforeNew, table, ref.column));
+      if (resolving.length === 0 && !existedBefore) {
         const { table } = candidates[0]!;
         const key = `${table.schema}.${table.name}.${ref.column}`;
         const entry = unknown.get(key) ?? { table, column: ref.column, refs: [] };
@@ -60,7 +62,7 @@ uses it (or switch that migration to run before the deploy).`,
         unknown.set(key, entry);
         continue;
       }
-      if (ctx.deployModel !== 'after-deploy') continue;
+      if (resolving.length === 0 || ctx.deployModel !== 'after-deploy') continue;
       if (resolving.some(({ set, table }) => resolves(set.beforeNew, table, ref.column))) continue;
       const { set, table } = resolving[0]!;
       const migration = set.addedByNew(table, ref.column);
