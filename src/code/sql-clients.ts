@@ -86,14 +86,19 @@ const FOREIGN_MODULES = [
 ];
 const FOREIGN_SUBPATH = /^drizzle-orm\/(mysql|sqlite|libsql|d1|bun-sqlite|planetscale|singlestore|tidb|expo-sqlite|op-sqlite|durable-sqlite|gel|sql-js|better-sqlite3|mysql2)/;
 
-export type ModuleKind = { kind: 'postgres'; library: PostgresLibrary } | { kind: 'foreign' } | { kind: 'other' };
+// The app's own wrapper of another database, named after it (`@/lib/clickhouse`, `./mysql-client`).
+const FOREIGN_NAMED = /(^|[/@_.-])(clickhouse|mysql2?|mariadb|sqlite3?|libsql|mssql|sqlserver|bigquery|snowflake|duckdb|athena|cassandra|scylla|trino|presto|oracle|redshift)([/_.-]|$)/i;
+
+/** `guessed`: a foreign module recognised by its name only (a local wrapper), not a known package. */
+export type ModuleKind = { kind: 'postgres'; library: PostgresLibrary } | { kind: 'foreign'; guessed: boolean } | { kind: 'other' };
 
 export function moduleKind(specifier: string): ModuleKind {
-  if (FOREIGN_SUBPATH.test(specifier)) return { kind: 'foreign' };
-  if (FOREIGN_MODULES.some((m) => specifier === m || specifier.startsWith(`${m}/`))) return { kind: 'foreign' };
+  if (FOREIGN_SUBPATH.test(specifier)) return { kind: 'foreign', guessed: false };
+  if (FOREIGN_MODULES.some((m) => specifier === m || specifier.startsWith(`${m}/`))) return { kind: 'foreign', guessed: false };
   for (const [name, library] of POSTGRES_MODULES) {
     if (specifier === name || specifier.startsWith(`${name}/`)) return { kind: 'postgres', library };
   }
+  if (FOREIGN_NAMED.test(specifier)) return { kind: 'foreign', guessed: true };
   return { kind: 'other' };
 }
 

@@ -8,7 +8,8 @@
 /** Identifier placeholders start with this; references to them are dropped. */
 export const HOLE_PREFIX = '__rollsafe_hole_';
 
-export type HoleMode = 'param' | 'ident';
+/** `param`: a bound value (`$1`); `ident`: a name (`FROM ${table}`); `empty`: a fragment that may be nothing (`${whereClause}`). */
+export type HoleMode = 'param' | 'ident' | 'empty';
 
 interface LiteralPart {
   type: 'text';
@@ -84,7 +85,7 @@ export class SqlText {
         offsets.push(...part.offsets);
         return;
       }
-      const placeholder = part.mode === 'param' ? `$${++param}` : `${HOLE_PREFIX}${++ident}`;
+      const placeholder = part.mode === 'param' ? `$${++param}` : part.mode === 'ident' ? `${HOLE_PREFIX}${++ident}` : ' ';
       holes.push({ start: text.length, end: text.length + placeholder.length, part: index });
       text += placeholder;
       for (let i = 0; i < placeholder.length; i++) offsets.push(part.offset);
@@ -115,7 +116,7 @@ export class SqlText {
 
   /**
    * Rewrites client-side placeholders that Postgres does not know into holes: `?` and `??` (knex, Sequelize),
-   * `:name` (knex, Sequelize), and pg-promise's `${name}`, `$<name>`, `$(name)`, `$/name/`, `$[name]`
+   * `:name` (knex, Sequelize), `{{name}}`, and pg-promise's `${name}`, `$<name>`, `$(name)`, `$/name/`, `$[name]`
    * and `$1:name` / `$1~` (names). Quoted strings and comments are left alone. Returns whether it changed anything.
    */
   rewriteClientPlaceholders(): boolean {
@@ -183,6 +184,11 @@ export class SqlText {
 function matchClientPlaceholder(t: string, i: number): { length: number; mode: HoleMode } | undefined {
   const c = t[i]!;
   const rest = t.slice(i, i + 80);
+  if (c === '{' && t[i + 1] === '{') {
+    // `{{name}}`, `{{name::uuid}}`: templating of some query helpers.
+    const m = /^\{\{\s*[\w.:]+\s*\}\}/.exec(rest);
+    if (m) return { length: m[0].length, mode: 'param' };
+  }
   if (c === '?') {
     // `??` is knex's identifier binding; `\?` escapes the jsonb operator.
     if (t[i - 1] === '\\') return undefined;

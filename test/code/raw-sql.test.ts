@@ -234,6 +234,37 @@ describe('raw-sql: holes, escapes and locations', () => {
     ]);
   });
 
+  it('flags unqualified columns of a multi-table query as ambiguous, attributed to each table', () => {
+    const code = "import { Pool } from 'pg';\nconst pool = new Pool();\nawait pool.query('SELECT data_key FROM event_data JOIN website_event USING (event_id)');\n";
+    const refs = extractFile('src/a.ts', code, 'app', [rawSql]).references.filter((r) => r.column === 'data_key');
+    expect(refs.map((r) => [r.table, r.confidence, r.ambiguous])).toEqual([
+      ['event_data', 'likely', true],
+      ['website_event', 'likely', true],
+    ]);
+    expect(extractFile('src/a.ts', code.replace(' JOIN website_event USING (event_id)', ''), 'app', [rawSql]).references.find((r) => r.column === 'data_key')?.ambiguous).toBeUndefined();
+  });
+
+  it('reads a local wrapper next to another database\'s wrapper, with `{{name}}` values and optional fragments', () => {
+    const code = [
+      "import warehouse from '@/lib/clickhouse';",
+      "import db from '@/lib/db';",
+      'export async function fromPostgres(filter: string) {',
+      '  const { rawQuery } = db;',
+      '  return rawQuery(`SELECT name FROM teams WHERE id = {{teamId::uuid}} ${filter} ORDER BY name`, {});',
+      '}',
+      'export async function fromWarehouse() {',
+      '  const { rawQuery } = warehouse;',
+      '  return rawQuery(`SELECT name FROM teams WHERE id = {teamId:UUID}`, {});',
+      '}',
+    ].join('\n');
+    expect(refsOf(code)).toEqual([
+      `teams.name read likely ${at(code, 'name FROM')}`,
+      `teams read likely ${at(code, 'teams')}`,
+      `teams.id read likely ${at(code, 'id =')}`,
+      `teams.name read likely ${at(code, 'name`')}`,
+    ]);
+  });
+
   it('treats an insert whose column list is a hole as writing unknown columns', () => {
     const code = "import { Pool } from 'pg';\nconst pool = new Pool();\nawait pool.query(`INSERT INTO users (${cols.join(', ')}) VALUES (${vals})`);\n";
     expect(refsOf(code)).toEqual([`users insert certain ${at(code, 'users')}`]);

@@ -41,10 +41,10 @@ const TEXT_METHODS = new Set([
 ]);
 
 /** The same, on a value of unknown origin (a local `db` wrapper): only names that mean "run this SQL". */
-const WRAPPER_TEXT_METHODS = new Set(['query', 'execute', 'raw', 'unsafe', '$queryRawUnsafe', '$executeRawUnsafe', 'oneOrNone', 'manyOrNone', 'any', 'one', 'many', 'none']);
+const WRAPPER_TEXT_METHODS = new Set(['query', 'execute', 'raw', 'rawQuery', 'unsafe', '$queryRawUnsafe', '$executeRawUnsafe', 'oneOrNone', 'manyOrNone', 'any', 'one', 'many', 'none']);
 
 /** Plain functions of unknown origin that run SQL text (`import { query } from './db'`). */
-const WRAPPER_TEXT_FUNCTIONS = new Set(['query', 'execute', 'sql', 'raw', 'unsafe']);
+const WRAPPER_TEXT_FUNCTIONS = new Set(['query', 'execute', 'sql', 'raw', 'rawQuery', 'unsafe']);
 
 /** Tags of unknown origin accepted as SQL (with `likely` confidence) when they parse as Postgres. */
 const WRAPPER_TAGS = new Set(['sql', 'SQL', '$queryRaw', '$executeRaw']);
@@ -63,8 +63,10 @@ function isSqlLike(text: string): boolean {
 class FileExtraction {
   private readonly resolver: ClientResolver;
   private readonly consumed = new Set<ts.Node>();
+  /** The file imports another database's package and no Postgres driver: dialect-neutral tags and wrappers are not Postgres here. */
   private readonly foreignOnly: boolean;
-  private readonly mixed: boolean;
+  /** The file talks to another database somehow (package or a wrapper named after it): values of unknown origin are not trusted. */
+  private readonly anyForeign: boolean;
   private readonly seen = new Set<string>();
 
   constructor(
@@ -72,14 +74,10 @@ class FileExtraction {
     private readonly facts: FileFacts,
   ) {
     this.resolver = new ClientResolver(input.sourceFile, input.imports);
-    const kinds = input.imports.map((b) => moduleKind(b.from).kind);
-    const foreign = kinds.includes('foreign');
-    const postgresDriver = input.imports.some((b) => {
-      const k = moduleKind(b.from);
-      return k.kind === 'postgres' && ['pg', 'pg-promise', 'postgres', 'slonik', 'vercel', 'neon', 'pglite', 'databases'].includes(k.library);
-    });
-    this.foreignOnly = foreign && !postgresDriver;
-    this.mixed = foreign && postgresDriver;
+    const kinds = input.imports.map((b) => moduleKind(b.from));
+    const postgresDriver = kinds.some((k) => k.kind === 'postgres' && ['pg', 'pg-promise', 'postgres', 'slonik', 'vercel', 'neon', 'pglite', 'databases'].includes(k.library));
+    this.foreignOnly = kinds.some((k) => k.kind === 'foreign' && !k.guessed) && !postgresDriver;
+    this.anyForeign = kinds.some((k) => k.kind === 'foreign');
   }
 
   run(): void {
@@ -99,8 +97,7 @@ class FileExtraction {
   private tagConfidence(tag: ts.Expression): Confidence | null {
     const value = this.resolver.evaluate(tag);
     if (value.kind === 'postgres') return this.dialectNeutral(value) && this.foreignOnly ? null : 'certain';
-    if (value.kind === 'foreign') return null;
-    if (this.foreignOnly || this.mixed) return null;
+    if (value.kind === 'foreign' || this.foreignOnly || (value.kind === 'unknown' && this.anyForeign)) return null;
     return WRAPPER_TAGS.has(lastName(tag) ?? '') ? 'likely' : null;
   }
 
@@ -114,19 +111,19 @@ class FileExtraction {
     if (ts.isPropertyAccessExpression(callee)) {
       const method = callee.name.text;
       // Name first: resolving the owner of every call in a file is the expensive part.
-      if (!TEXT_METHODS.has(method)) return null;
+      if (!TEXT_METHODS.has(method) && !WRAPPER_TEXT_METHODS.has(method)) return null;
       const owner = this.resolver.evaluate(callee.expression);
       if (owner.kind === 'postgres') {
         if (!TEXT_METHODS.has(method)) return null;
         return this.dialectNeutral(owner) && this.foreignOnly ? null : 'certain';
       }
-      if (owner.kind === 'foreign' || this.foreignOnly || this.mixed) return null;
+      if (owner.kind === 'foreign' || this.foreignOnly || (owner.kind === 'unknown' && this.anyForeign)) return null;
       return WRAPPER_TEXT_METHODS.has(method) ? 'likely' : null;
     }
     if (ts.isIdentifier(callee) && WRAPPER_TEXT_FUNCTIONS.has(callee.text)) {
       const value = this.resolver.evaluate(callee);
       if (value.kind === 'postgres') return value.derived ? null : WRAPPER_TEXT_FUNCTIONS.has(callee.text) ? 'certain' : null;
-      if (value.kind === 'other' && !this.foreignOnly && !this.mixed) return WRAPPER_TEXT_FUNCTIONS.has(callee.text) ? 'likely' : null;
+      if (value.kind === 'other' && !this.foreignOnly) return 'likely';
     }
     return null;
   }
@@ -304,7 +301,7 @@ class FileExtraction {
     let rendered = sql.render();
     if (rendered.text.trim() === '') return;
     let rewritten = false;
-    for (let attempt = 0; attempt <= sql.holeCount + 2; attempt++) {
+    for (let attempt = 0; attempt <= 2 * sql.holeCount + 2; attempt++) {
       try {
         const result = parseSql(rendered.text);
         const source = new SourceText(rendered.text);
@@ -317,10 +314,11 @@ class FileExtraction {
       } catch (error) {
         if (!(error instanceof SqlSyntaxError)) throw error;
         const at = error.byteOffset !== undefined ? new SourceText(rendered.text).byteToChar(error.byteOffset) : -1;
-        // A value placeholder where a name goes (`INSERT INTO t (${col})`): make it a name and retry.
-        const hole = rendered.holes.find((h) => at >= h.start - 1 && at <= h.end && sql.parts[h.part]?.type === 'hole' && (sql.parts[h.part] as { mode: string }).mode === 'param');
+        // A value placeholder where a name goes (`INSERT INTO t (${col})`) becomes a name; a name where neither
+        // fits (`… ${whereClause} ORDER BY`) becomes nothing, as an optional fragment would; then retry.
+        const hole = rendered.holes.find((h) => at >= h.start - 1 && at <= h.end && holeMode(sql, h.part) !== 'empty');
         if (hole) {
-          sql.setHoleMode(hole.part, 'ident');
+          sql.setHoleMode(hole.part, holeMode(sql, hole.part) === 'param' ? 'ident' : 'empty');
           rendered = sql.render();
           continue;
         }
@@ -364,6 +362,7 @@ class FileExtraction {
       ...(ref.insertColumns && !ref.insertColumns.some((c) => c.startsWith(HOLE_PREFIX)) ? { insertColumns: ref.insertColumns } : {}),
       confidence: confidence === 'certain' ? ref.confidence : 'likely',
       implicit: ref.implicit,
+      ...(ref.ambiguous ? { ambiguous: true } : {}),
       context,
       location: { path, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 },
       extractor: NAME,
@@ -374,6 +373,11 @@ class FileExtraction {
     this.seen.add(key);
     this.facts.references.push(reference);
   }
+}
+
+function holeMode(sql: SqlText, part: number): string | undefined {
+  const p = sql.parts[part];
+  return p?.type === 'hole' ? p.mode : undefined;
 }
 
 /** Length of the (possibly qualified, possibly quoted) name or `*` starting at `at`. */
