@@ -5,6 +5,7 @@ import { rawSql } from './raw-sql.js';
 import { typeormExtractor } from './typeorm.js';
 import { knexExtractor } from './knex.js';
 import { kyselyExtractor } from './kysely.js';
+import { sequelizeExtractor } from './sequelize.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
@@ -14,4 +15,5 @@ export const extractors: Extractor[] = [
   typeormExtractor,
   knexExtractor,
   kyselyExtractor,
+  sequelizeExtractor,
 ];

@@ -39,22 +39,30 @@ export function calleeName(call: ts.CallExpression): string | undefined {
   return undefined;
 }
 
-/** The properties of an object literal whose keys are known: `{ a: 1, b, 'c': 2, d() {} }` (spreads skipped). */
-export function objectEntries(node: ts.Node | undefined): { key: string; keyNode: ts.Node; value: ts.Expression | undefined }[] {
-  if (!node || !ts.isObjectLiteralExpression(node)) return [];
-  const entries: { key: string; keyNode: ts.Node; value: ts.Expression | undefined }[] = [];
-  for (const p of node.properties) {
-    if (ts.isPropertyAssignment(p)) {
-      const key = propertyName(p.name);
-      if (key !== undefined) entries.push({ key, keyNode: p.name, value: p.initializer });
-    } else if (ts.isShorthandPropertyAssignment(p)) {
-      entries.push({ key: p.name.text, keyNode: p.name, value: p.name });
-    } else if (ts.isMethodDeclaration(p)) {
-      const key = propertyName(p.name);
-      if (key !== undefined) entries.push({ key, keyNode: p.name, value: undefined });
-    }
+export interface ObjectEntry {
+  key: string;
+  keyNode: ts.Node;
+  value: ts.Expression | undefined;
+}
+
+/** One property of an object literal when its key is known: `a: 1`, `b` (shorthand), `'c': 2`, `d() {}`. */
+export function propertyEntry(p: ts.ObjectLiteralElementLike): ObjectEntry | undefined {
+  if (ts.isPropertyAssignment(p)) {
+    const key = propertyName(p.name);
+    return key !== undefined ? { key, keyNode: p.name, value: p.initializer } : undefined;
   }
-  return entries;
+  if (ts.isShorthandPropertyAssignment(p)) return { key: p.name.text, keyNode: p.name, value: p.name };
+  if (ts.isMethodDeclaration(p)) {
+    const key = propertyName(p.name);
+    return key !== undefined ? { key, keyNode: p.name, value: undefined } : undefined;
+  }
+  return undefined;
+}
+
+/** The properties of an object literal whose keys are known (spreads skipped). */
+export function objectEntries(node: ts.Node | undefined): ObjectEntry[] {
+  if (!node || !ts.isObjectLiteralExpression(node)) return [];
+  return node.properties.map(propertyEntry).filter((e): e is ObjectEntry => e !== undefined);
 }
 
 /** The value of one key of an object literal. */
