@@ -265,6 +265,12 @@ describe('raw-sql: holes, escapes and locations', () => {
     ]);
   });
 
+  it('keeps a table whose schema is set at run time, without a schema', () => {
+    const code = "import type { PoolClient } from 'pg';\nexport const f = (client: PoolClient, schema: string) =>\n  client.query({ text: `\\\ndelete from ${schema}.jobs\nwhere id = $1`, values: [1] });\n";
+    expect(rawSql.wants(code, 'src/a.ts')).toBe(true);
+    expect(refsOf(code)).toEqual([`jobs delete certain ${at(code, 'jobs')}`, `jobs.id read certain ${at(code, 'id =')}`]);
+  });
+
   it('treats an insert whose column list is a hole as writing unknown columns', () => {
     const code = "import { Pool } from 'pg';\nconst pool = new Pool();\nawait pool.query(`INSERT INTO users (${cols.join(', ')}) VALUES (${vals})`);\n";
     expect(refsOf(code)).toEqual([`users insert certain ${at(code, 'users')}`]);

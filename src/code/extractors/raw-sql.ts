@@ -54,7 +54,8 @@ const SQL_START = /^(?:\s|--[^\n]*\n|\/\*[\s\S]*?\*\/|\()*(select|insert|update|
 const WANTS_IMPORT = new RegExp(
   String.raw`(?:from|require\(|import\()\s*['"](?:pg|pg-pool|pg-promise|postgres|slonik|@vercel/postgres|@neondatabase/serverless|@electric-sql/pglite|@databases/pg|@prisma/client|drizzle-orm|kysely|knex|typeorm|sequelize|@mikro-orm/[\w-]+)(?:/[^'"]*)?['"]`,
 );
-const WANTS_TEXT = /\$(?:query|execute)Raw|\bsql\s*(?:<[^>`]*>\s*)?`|[`'"]\s*(?:select|insert\s+into|update|delete\s+from|with\s+\w+\s+as|merge\s+into)\s/i;
+// A literal that starts like a query (after a line continuation, as in `` `\ ``), a SQL tag, a Prisma raw query.
+const WANTS_TEXT = /\$(?:query|execute)Raw|\bsql\s*(?:<[^>`]*>\s*)?`|[`'"](?:\\?\s)*(?:select|insert\s+into|update|delete\s+from|with\s+(?:recursive\s+)?\w+\s+as|merge\s+into)\s/i;
 
 function isSqlLike(text: string): boolean {
   return SQL_START.test(text);
@@ -340,12 +341,17 @@ class FileExtraction {
   }
 
   private addReference(ref: QueryRef, rendered: ReturnType<SqlText['render']>, source: SourceText, confidence: Confidence, anchor: number): void {
-    if (ref.table.startsWith(HOLE_PREFIX) || ref.column?.startsWith(HOLE_PREFIX) || ref.schema?.startsWith(HOLE_PREFIX)) return;
+    if (ref.table.startsWith(HOLE_PREFIX) || ref.column?.startsWith(HOLE_PREFIX)) return;
+    // `${schema}.jobs`: the table is known, its schema is set at run time (a reference without schema).
+    const schema = ref.schema?.startsWith(HOLE_PREFIX) ? undefined : ref.schema;
     const { path, sourceFile, text, context } = this.input;
     let start = anchor;
     let end = anchor;
     if (ref.location >= 0) {
-      const char = source.byteToChar(ref.location);
+      let char = source.byteToChar(ref.location);
+      // `${schema}.jobs`: point at `jobs`, not at the hole.
+      const qualifier = new RegExp(`^${HOLE_PREFIX}\\d+\\s*\\.\\s*`).exec(rendered.text.slice(char, char + HOLE_PREFIX.length + 12));
+      if (qualifier) char += qualifier[0].length;
       start = rendered.offsets[char] ?? anchor;
       const width = nameWidth(rendered.text, char);
       end = width > 0 ? (rendered.offsets[char + width - 1] ?? start) + 1 : start;
@@ -355,7 +361,7 @@ class FileExtraction {
     const b = sourceFile.getLineAndCharacterOfPosition(end);
     const reference: Reference = {
       table: ref.table,
-      ...(ref.schema !== undefined ? { schema: ref.schema } : {}),
+      ...(schema !== undefined ? { schema } : {}),
       ...(ref.column !== undefined ? { column: ref.column } : {}),
       kind: ref.kind,
       // A column list with a hole (`INSERT INTO t (${cols})`) writes columns nobody can name: unknown, like a positional insert.
