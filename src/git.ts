@@ -43,6 +43,9 @@ function checkCwd(cwd: string): void {
 
 function classify(stderr: string, args: readonly string[], cwd: string): GitError {
   const first = stderr.split('\n').find((l) => l.trim() !== '')?.replace(/^(fatal|error): /, '') ?? `git ${args[0] ?? ''} failed`;
+  if (/must be run in a work tree/i.test(stderr)) {
+    return new GitError('not-a-repository', `${cwd} is a bare git repository (no working tree)`, 'run rollsafe in a clone with a working tree');
+  }
   if (/not a git repository/i.test(stderr)) {
     return new GitError('not-a-repository', `${cwd} is not inside a git repository`, 'run rollsafe from your repository, or pass --root <dir>');
   }

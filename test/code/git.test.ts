@@ -44,6 +44,17 @@ describe('git', () => {
     }
   });
 
+  it('says that a bare repository has no working tree, but still reads its refs', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'rollsafe-bare-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--bare', dir, bare]);
+      await expect(repoRoot(bare)).rejects.toMatchObject({ code: 'not-a-repository', message: `${bare} is a bare git repository (no working tree)` });
+      expect((await lsTree(bare, 'v2')).map((e) => e.path)).toEqual(['empty.txt', 'src/a.ts', 'src/deep/b ü.ts']);
+    } finally {
+      rmSync(bare, { recursive: true, force: true });
+    }
+  });
+
   it('resolves refs to commits and unknown refs to null', async () => {
     expect(await resolveRef(dir, 'HEAD')).toBe(second);
     expect(await resolveRef(dir, 'HEAD~1')).toBe(first);
