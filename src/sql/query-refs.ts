@@ -546,6 +546,13 @@ class Analyzer {
 
   private unqualified(name: string, location: number, scope: Scope, outputNames: boolean): void {
     if (outputNames && scope.outputAliases.has(name)) return;
+    // `row_to_json(u)`, `SELECT u FROM users u`: a whole-row reference reads every column.
+    const row = this.lookup([name], scope);
+    if (row?.type === 'table' && !this.options.columnsOf?.({ ...(row.schema !== undefined ? { schema: row.schema } : {}), name: row.table })?.includes(name)) {
+      this.tableRef(row, 'read', location, undefined, { implicit: true });
+      return;
+    }
+    if (row?.type === 'derived') return;
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (s.entries.length === 0) continue;
       if (s.entries.some((e) => e.type === 'derived' && e.columns?.includes(name))) return;

@@ -82,6 +82,11 @@ describe('analyzeQuery: SELECT', () => {
     expect(refs('select total from (select sum(amount) as total from payments) p')).toEqual(['read payments @payments', 'read payments.amount @amount']);
   });
 
+  it('reads a whole row named by its alias as every column', () => {
+    expect(refs('select row_to_json(u) from users u')).toEqual(['read users @users', 'read users [implicit] @u']);
+    expect(refs('select t from (select 1 as a) t')).toEqual([]);
+  });
+
   it('leaves ORDER BY output aliases alone and analyses both sides of a UNION', () => {
     expect(refs('select a as x from t order by x')).toEqual(['read t @t', 'read t.a @a']);
     expect(refs('select a from t union all select b from u')).toEqual(['read t @t', 'read t.a @a', 'read u @u', 'read u.b @b']);
