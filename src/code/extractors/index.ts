@@ -6,6 +6,7 @@ import { typeormExtractor } from './typeorm.js';
 import { knexExtractor } from './knex.js';
 import { kyselyExtractor } from './kysely.js';
 import { sequelizeExtractor } from './sequelize.js';
+import { mikroOrmExtractor } from './mikro-orm.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
@@ -16,4 +17,5 @@ export const extractors: Extractor[] = [
   knexExtractor,
   kyselyExtractor,
   sequelizeExtractor,
+  mikroOrmExtractor,
 ];
