@@ -568,12 +568,13 @@ export function stepTransactions(ctx: Pick<RuleContext, 'steps' | 'transaction' 
     : '';
   let counter = 0;
   let toolId: number | null = wrapped ? ++counter : null;
-  let explicit: { id: number; line: number } | null = null;
-  let doBlock: { statement: number; id: number } | null = null;
+  let explicit = null as { id: number; line: number } | null;
+  let doBlock = null as { statement: number; id: number } | null;
   const out: StepTransaction[] = [];
   for (const { change } of ctx.steps) {
+    const statement = change.statement;
     if (change.kind === 'transaction') {
-      const line = change.statement.location.line;
+      const line = statement.location.line;
       if (change.action === 'begin' && !explicit) explicit = { id: toolId ?? ++counter, line };
       const state = current();
       if (change.action === 'commit' || change.action === 'rollback' || change.action === 'prepare') {
@@ -586,8 +587,8 @@ export function stepTransactions(ctx: Pick<RuleContext, 'steps' | 'transaction' 
       out.push(state);
       continue;
     }
-    if (change.statement.nestedIn === 'do-block' && !explicit && toolId === null) {
-      if (doBlock?.statement !== change.statement.index) doBlock = { statement: change.statement.index, id: ++counter };
+    if (statement.nestedIn === 'do-block' && !explicit && toolId === null) {
+      if (doBlock?.statement !== statement.index) doBlock = { statement: statement.index, id: ++counter };
       out.push({ inBlock: true, id: doBlock.id, explicit: false, reason: 'a DO block runs as one statement, in its own transaction' });
       continue;
     }
