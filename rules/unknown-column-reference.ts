@@ -47,7 +47,8 @@ uses it (or switch that migration to run before the deploy).`,
     const unknown = new Map<string, { table: QualifiedName; column: string; refs: LiveReference[] }>();
     const early = new Map<string, { table: QualifiedName; column: string; migration: string; refs: LiveReference[] }>();
     for (const ref of worktree.references.all) {
-      if (ref.column === undefined || ref.confidence === 'weak' || ref.kind === 'declare') continue;
+      // An unqualified column of a multi-table query is attributed to every table it could belong to.
+      if (ref.column === undefined || ref.confidence === 'weak' || ref.kind === 'declare' || ref.ambiguous) continue;
       const candidates = ctx.sets.flatMap((set) => tablesNamed(set, ref.schema, ref.table).map((table) => ({ set, table })));
       if (candidates.length === 0) continue; // a table no migration knows: maybe another database
       const live: LiveReference = { ...ref, source: worktree.name, ref: worktree.ref };

@@ -53,9 +53,10 @@ export function sortReferences<T extends LiveReference>(refs: T[]): T[] {
   );
 }
 
-/** Errors come from application code; references only in tests or scripts give a warning. */
+/** Errors come from application code; references only in tests or scripts, or only ambiguous ones, give a warning. */
 export function severityOf(refs: readonly LiveReference[], ruleSeverity: Severity): Severity {
-  if (refs.some((r) => r.context === 'app')) return ruleSeverity;
+  // An unqualified column in a join may belong to another table of the query: not enough for an error.
+  if (refs.some((r) => r.context === 'app' && !r.ambiguous)) return ruleSeverity;
   return ruleSeverity === 'error' ? 'warning' : ruleSeverity;
 }
 

@@ -2,10 +2,13 @@
  * `schema.prisma` (or one file of a multi-file `prisma/schema/` folder) → ModelDeclarations. Parsed with
  * `@mrleebo/prisma-ast`; each model and view is a table, each scalar or enum field a column.
  */
+import { restoreConfigSearch } from './config-guard.js';
 import { getSchema, PrismaParser, VisitorClassFactory } from '@mrleebo/prisma-ast';
 import type { Attribute, AttributeArgument, BlockAttribute, CstNodeLocation, Field, Model, Value, View } from '@mrleebo/prisma-ast';
 import type { SourceLocation } from '../../../location.js';
 import type { FieldDeclaration, FileFacts, ModelDeclaration } from '../../facts.js';
+
+restoreConfigSearch();
 
 const SNIPPET_MAX = 160;
 
