@@ -4,7 +4,8 @@
 import { cpSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkJson, rollsafe } from '../support/cli.js';
+import { rules } from '../../rules/index.js';
+import { checkJson, rollsafe, type CheckJson } from '../support/cli.js';
 import { TestRepo, type Files } from '../support/git-repo.js';
 
 const repos: TestRepo[] = [];
@@ -16,6 +17,10 @@ function repo(): TestRepo {
   repos.push(r);
   return r;
 }
+
+/** These tests are about the code-aware and suppression rules; lock rules have their own tests. */
+const ours = new Set(rules.filter((r) => r.family === 'code-aware' || r.family === 'meta').map((r) => r.id));
+const codeFindings = (json: CheckJson): CheckJson['findings'] => json.findings.filter((f) => ours.has(f.rule));
 
 const pg = (sql: string): string => `import { Pool } from 'pg';\nconst pool = new Pool();\nexport const q = () => pool.query(\`${sql}\`);\n`;
 
@@ -37,7 +42,7 @@ describe('the incident', () => {
     expect(code).toBe(1);
     expect(json.base).toBe('release-1');
     expect(json.summary.newMigrations).toEqual(['db/migrations/003_replace_state_with_status.sql']);
-    expect(json.findings.map((f) => [f.rule, f.severity, f.migration?.line, f.target?.column])).toEqual([['dropped-column-in-use', 'error', 5, 'state']]);
+    expect(codeFindings(json).map((f) => [f.rule, f.severity, f.migration?.line, f.target?.column])).toEqual([['dropped-column-in-use', 'error', 5, 'state']]);
     const refs = json.findings[0]!.references;
     expect(new Set(refs.map((x) => `${x.source} ${x.ref} ${x.path}`))).toEqual(new Set(['base release-1 src/worker/poller.ts']));
     expect(refs.map((x) => x.line)).toEqual([13, 14, 15]);
@@ -51,7 +56,7 @@ describe('the incident', () => {
     cpSync(join(fixtures, 'demo', 'release-2-safe'), r.root, { recursive: true });
     r.commit('release 2 safe');
     const { code, json } = await checkJson(r.root, ['--base', 'release-1']);
-    expect(json.findings).toEqual([]);
+    expect(codeFindings(json)).toEqual([]);
     expect(code).toBe(0);
   });
 
@@ -87,7 +92,7 @@ describe('code-aware rules through ORMs', () => {
     );
     const { code, json } = await checkJson(r.root, ['--base', 'base']);
     expect(code).toBe(1);
-    const f = json.findings.find((x) => x.rule === 'renamed-column-in-use')!;
+    const f = codeFindings(json).find((x) => x.rule === 'renamed-column-in-use')!;
     expect(f.references.map((x) => [x.source, x.path, x.kind, x.implicit])).toEqual([['base', 'prisma/schema.prisma', 'model', true]]);
     expect(f.fix?.steps.some((s) => s.sql?.includes('ADD COLUMN full_name text'))).toBe(true);
   });
@@ -98,7 +103,7 @@ describe('code-aware rules through ORMs', () => {
       { 'db/migrations/002_plan.sql': 'ALTER TABLE users ADD COLUMN plan text NOT NULL;\n' },
     );
     const { json } = await checkJson(r.root, ['--base', 'base']);
-    const f = json.findings.find((x) => x.rule === 'required-column-not-written')!;
+    const f = codeFindings(json).find((x) => x.rule === 'required-column-not-written')!;
     expect(f.references.map((x) => [x.source, x.path, x.kind])).toEqual([
       ['base', 'src/signup.ts', 'insert'],
       ['worktree', 'src/signup.ts', 'insert'],
@@ -111,7 +116,7 @@ describe('code-aware rules through ORMs', () => {
       { 'db/migrations/002_types.sql': 'ALTER TABLE orders ALTER COLUMN quantity TYPE text;\nALTER TABLE orders ALTER COLUMN note TYPE text;\n' },
     );
     const { json } = await checkJson(r.root, ['--base', 'base']);
-    const typeFindings = json.findings.filter((x) => x.rule === 'changed-type-in-use').map((x) => [x.target?.column, x.severity]);
+    const typeFindings = codeFindings(json).filter((x) => x.rule === 'changed-type-in-use').map((x) => [x.target?.column, x.severity]);
     expect(typeFindings).toEqual([
       ['quantity', 'error'],
       ['note', 'info'],
@@ -124,7 +129,7 @@ describe('code-aware rules through ORMs', () => {
       { 'db/migrations/002.sql': 'DROP TABLE audit;\n' },
     );
     const { code, json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings.filter((f) => f.rule === 'dropped-table-in-use').map((f) => f.severity)).toEqual(['warning']);
+    expect(codeFindings(json).filter((f) => f.rule === 'dropped-table-in-use').map((f) => f.severity)).toEqual(['warning']);
     expect(code).toBe(0);
   });
 });
@@ -136,7 +141,7 @@ describe('ready signals', () => {
       { 'db/migrations/002.sql': 'ALTER TABLE users DROP COLUMN legacy;\n' },
     );
     const { code, json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings.filter((f) => f.rule.endsWith('-in-use'))).toEqual([]);
+    expect(codeFindings(json).filter((f) => f.rule.endsWith('-in-use'))).toEqual([]);
     expect(code).toBe(0);
   });
 
@@ -146,7 +151,7 @@ describe('ready signals', () => {
       { 'db/migrations/002.sql': 'BEGIN;\nALTER TABLE users RENAME TO accounts;\nCREATE VIEW users AS SELECT * FROM accounts;\nCOMMIT;\n' },
     );
     const { json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings.filter((f) => f.rule.endsWith('-in-use'))).toEqual([]);
+    expect(codeFindings(json).filter((f) => f.rule.endsWith('-in-use'))).toEqual([]);
   });
 
   it('a table created by the new migrations is not the one the running release used (a reused name)', async () => {
@@ -163,7 +168,7 @@ describe('ready signals', () => {
       },
     );
     const { json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings.filter((f) => f.rule === 'dropped-column-in-use')).toEqual([]);
+    expect(codeFindings(json).filter((f) => f.rule === 'dropped-column-in-use')).toEqual([]);
   });
 
   it('a TypeORM column that is neither selected nor written by default', async () => {
@@ -178,7 +183,7 @@ describe('ready signals', () => {
     );
     const { json } = await checkJson(r.root, ['--base', 'base']);
     // `secret` is never read or written by default; `legacy` is still inserted by every save().
-    expect(json.findings.filter((f) => f.rule === 'dropped-column-in-use').map((f) => f.target?.column)).toEqual(['legacy']);
+    expect(codeFindings(json).filter((f) => f.rule === 'dropped-column-in-use').map((f) => f.target?.column)).toEqual(['legacy']);
   });
 });
 
@@ -196,7 +201,7 @@ describe('deploy models', () => {
       },
     );
     const { code, json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings.map((f) => [f.rule, f.severity, f.target?.column])).toEqual([['unknown-column-reference', 'error', 'nickname']]);
+    expect(codeFindings(json).map((f) => [f.rule, f.severity, f.target?.column])).toEqual([['unknown-column-reference', 'error', 'nickname']]);
     expect(code).toBe(1);
   });
 
@@ -208,10 +213,10 @@ describe('deploy models', () => {
       'src/u.ts': pg('SELECT legacy FROM users'),
     };
     const clean = scenario(base, { 'db/post_migrate/002_drop.sql': 'ALTER TABLE users DROP COLUMN legacy;\n', 'src/u.ts': pg('SELECT name FROM users') });
-    expect((await checkJson(clean.root, ['--base', 'base'])).json.findings.filter((f) => f.rule.endsWith('-in-use'))).toEqual([]);
+    expect(codeFindings((await checkJson(clean.root, ['--base', 'base'])).json).filter((f) => f.rule.endsWith('-in-use'))).toEqual([]);
     const stillUsed = scenario(base, { 'db/post_migrate/002_drop.sql': 'ALTER TABLE users DROP COLUMN legacy;\n' });
     const { json } = await checkJson(stillUsed.root, ['--base', 'base']);
-    expect(json.findings.filter((f) => f.rule === 'dropped-column-in-use').flatMap((f) => f.references.map((x) => x.source))).toEqual(['worktree']);
+    expect(codeFindings(json).filter((f) => f.rule === 'dropped-column-in-use').flatMap((f) => f.references.map((x) => x.source))).toEqual(['worktree']);
   });
 });
 
@@ -229,7 +234,7 @@ describe('which migrations are new', () => {
     const { json } = await checkJson(r.root, ['--base', 'base']);
     expect(json.summary.newMigrations).toEqual(['packages/billing/db/migrations/002_drop.sql']);
     expect(json.summary.migrations).toBe(3);
-    expect(json.findings.map((f) => f.rule)).toContain('dropped-column-in-use');
+    expect(codeFindings(json).map((f) => f.rule)).toContain('dropped-column-in-use');
   });
 
   it('a merge commit: new = added relative to its first parent', async () => {
@@ -242,7 +247,7 @@ describe('which migrations are new', () => {
     r.git('merge', '-q', '--no-ff', '-m', 'merge feature', 'feature');
     const { json } = await checkJson(r.root, ['--base', 'HEAD^1']);
     expect(json.summary.newMigrations).toEqual(['db/migrations/002.sql']);
-    expect(json.findings.map((f) => f.rule)).toEqual(['dropped-column-in-use']);
+    expect(codeFindings(json).map((f) => f.rule)).toEqual(['dropped-column-in-use']);
   });
 
   it('files given on the command line are the new migrations', async () => {
@@ -275,23 +280,23 @@ describe('precision traps', () => {
 
   it('the same column name on another table', async () => {
     const r = scenario({ 'db/migrations/001.sql': history, 'src/o.ts': pg('SELECT email FROM orders') }, drop);
-    expect((await checkJson(r.root, ['--base', 'base'])).json.findings).toEqual([]);
+    expect(codeFindings((await checkJson(r.root, ['--base', 'base'])).json)).toEqual([]);
   });
 
   it('an alias of another table', async () => {
     const r = scenario({ 'db/migrations/001.sql': history, 'src/o.ts': pg('SELECT u.nickname, o.email FROM users u JOIN orders o ON o.id = u.id') }, drop);
-    expect((await checkJson(r.root, ['--base', 'base'])).json.findings).toEqual([]);
+    expect(codeFindings((await checkJson(r.root, ['--base', 'base'])).json)).toEqual([]);
   });
 
   it('identifiers in comments and an API field with the column name', async () => {
     const code = `import { Pool } from 'pg';\nconst pool = new Pool();\n// SELECT email FROM users\nexport async function me(res: { json(v: unknown): void }) {\n  const { rows } = await pool.query('SELECT id, nickname FROM users');\n  res.json({ email: rows[0].nickname });\n}\n`;
     const r = scenario({ 'db/migrations/001.sql': history, 'src/me.ts': code }, drop);
-    expect((await checkJson(r.root, ['--base', 'base'])).json.findings).toEqual([]);
+    expect(codeFindings((await checkJson(r.root, ['--base', 'base'])).json)).toEqual([]);
   });
 
   it("a migration folder's own SQL is not live code", async () => {
     const r = scenario({ 'db/migrations/001.sql': history + "INSERT INTO users (id, email) VALUES (1, 'a@b.c');\n" }, drop);
-    expect((await checkJson(r.root, ['--base', 'base'])).json.findings).toEqual([]);
+    expect(codeFindings((await checkJson(r.root, ['--base', 'base'])).json)).toEqual([]);
   });
 });
 
@@ -301,7 +306,7 @@ describe('suppressions', () => {
   it('a reasoned suppression before the statement silences the finding', async () => {
     const r = scenario(base, { 'db/migrations/002.sql': '-- rollsafe-ignore dropped-column-in-use -- the poller is off since release 41\nALTER TABLE users DROP COLUMN legacy;\n' });
     const { code, json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings).toEqual([]);
+    expect(codeFindings(json)).toEqual([]);
     expect(code).toBe(0);
   });
 
@@ -310,7 +315,7 @@ describe('suppressions', () => {
       'db/migrations/002.sql': '-- rollsafe-ignore dropped-column-in-use\nALTER TABLE users DROP COLUMN legacy;\n-- rollsafe-ignore dropped-table-in-use -- nothing here\nALTER TABLE users ADD COLUMN x text;\n',
     });
     const { json } = await checkJson(r.root, ['--base', 'base']);
-    expect(json.findings.map((f) => [f.rule, f.location.line])).toEqual([
+    expect(codeFindings(json).map((f) => [f.rule, f.location.line])).toEqual([
       ['suppression-without-reason', 1],
       ['unused-suppression', 3],
     ]);
@@ -319,7 +324,7 @@ describe('suppressions', () => {
   it('a suppression comment in code silences that reference', async () => {
     const code = `import { Pool } from 'pg';\nconst pool = new Pool();\n// rollsafe-ignore dropped-column-in-use -- dead code, removed in this release\nexport const q = () => pool.query('SELECT legacy FROM users');\n`;
     const r = scenario({ ...base, 'src/u.ts': code }, { 'db/migrations/002.sql': 'ALTER TABLE users DROP COLUMN legacy;\n', 'src/u.ts': null });
-    expect((await checkJson(r.root, ['--base', 'base'])).json.findings).toEqual([]);
+    expect(codeFindings((await checkJson(r.root, ['--base', 'base'])).json)).toEqual([]);
   });
 });
 
@@ -360,7 +365,7 @@ describe('bad input never loses findings elsewhere', () => {
     );
     const { code, json } = await checkJson(r.root, ['--base', 'base']);
     expect(code).toBe(1);
-    expect(json.findings.map((f) => f.rule)).toEqual(['dropped-column-in-use']);
+    expect(codeFindings(json).map((f) => f.rule)).toEqual(['dropped-column-in-use']);
     expect(json.diagnostics.map((d) => [d.path, d.line, d.code])).toContainEqual(['db/migrations/002.sql', 1, 'sql-syntax']);
   });
 });
