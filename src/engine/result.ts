@@ -16,4 +16,8 @@ export interface CheckResult {
   /** Repository-relative path → text, for code frames of migrations. */
   texts: ReadonlyMap<string, string>;
   rules: readonly Rule[];
+  /** Findings the baseline file accepts: not in `findings`, counted in the summary (set by the CLI). */
+  baselined?: number;
+  /** Ids of the rules the configuration enables (set by the CLI); absent means every rule of `rules`. */
+  activeRules?: readonly string[];
 }

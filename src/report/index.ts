@@ -1,9 +1,13 @@
 import type { CheckResult } from '../engine/result.js';
 import { colorLevel, painter } from './color.js';
+import { formatGithub, githubAnnotationsWanted } from './github.js';
+import { formatGitlab } from './gitlab.js';
 import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
 import { formatPretty } from './pretty.js';
+import { formatSarif } from './sarif.js';
 
-export const FORMATS = ['pretty', 'json'] as const;
+export const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface ReportTarget {
@@ -11,11 +15,33 @@ export interface ReportTarget {
   isTTY?: boolean;
 }
 
-export function writeReport(result: CheckResult, format: FormatName, out: ReportTarget, env: Readonly<Record<string, string | undefined>>): void {
-  if (format === 'json') {
-    out.write(formatJson(result));
-    return;
+export interface ReportOptions {
+  /** rollsafe's version, for formats that name the tool (SARIF). */
+  version?: string;
+}
+
+export function writeReport(result: CheckResult, format: FormatName, out: ReportTarget, env: Readonly<Record<string, string | undefined>>, options: ReportOptions = {}): void {
+  switch (format) {
+    case 'json':
+      out.write(formatJson(result));
+      return;
+    case 'sarif':
+      out.write(formatSarif(result, { version: options.version ?? '0.0.0' }));
+      return;
+    case 'github':
+      out.write(formatGithub(result));
+      return;
+    case 'gitlab':
+      out.write(formatGitlab(result));
+      return;
+    case 'junit':
+      out.write(formatJunit(result));
+      return;
+    case 'pretty': {
+      const chalk = painter(colorLevel(env, out.isTTY));
+      out.write(formatPretty(result, { chalk }));
+      // On GitHub Actions the same findings also become annotations on the pull request's diff.
+      if (githubAnnotationsWanted(env)) out.write(formatGithub(result));
+    }
   }
-  const chalk = painter(colorLevel(env, out.isTTY));
-  out.write(formatPretty(result, { chalk }));
 }

@@ -48,6 +48,7 @@ export function toJson(result: CheckResult): object {
       migrations: result.migrationCount,
       codeFiles: result.codeFileCount,
       baseChosenBy: result.base.chosenBy,
+      baselined: result.baselined ?? 0,
     },
   };
 }
