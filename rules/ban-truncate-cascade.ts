@@ -47,8 +47,12 @@ rollsafe lists the tables the cascade reaches, from the replayed schema.`,
       if (![...change.tables, ...reached].some((t) => isExisting(ctx, step.before, t))) continue;
       const named = change.tables.map((t) => formatQualified(t)).join(', ');
       const extra = reached.map((t) => formatQualified(t));
+      const message = extra.length
+        ? `TRUNCATE … CASCADE empties ${named} and also ${extra.join(', ')}, which reference${extra.length === 1 ? 's' : ''} ${change.tables.length === 1 ? 'it' : 'them'}; each is locked ACCESS EXCLUSIVE, blocking reads and writes.`
+        : `TRUNCATE … CASCADE empties ${named} and would also empty, without a word, any table that references ${change.tables.length === 1 ? 'it' : 'them'} (none in the replayed schema today).`;
       ctx.report({
-        message: `TRUNCATE … CASCADE empties ${named}${extra.length ? ` and also ${extra.join(', ')}, which reference ${change.tables.length === 1 ? 'it' : 'them'}` : ' and every table that references them'}; each is locked ACCESS EXCLUSIVE, blocking reads and writes.`,
+        ...(extra.length ? {} : { severity: 'warning' as const }),
+        message,
         help: 'Name every table to empty and drop CASCADE.',
         location: change.location,
         statement: change.statement,

@@ -72,8 +72,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (custom
         fix: {
           summary: 'Run it outside a transaction block.',
           steps: [
-            { title: outsideTransactionHint(ctx.migration) },
-            ...(tx.explicit ? [{ title: 'Remove the BEGIN/COMMIT around it (or end the transaction before it).' }] : []),
+            tx.explicit ? { title: 'Remove the BEGIN/COMMIT around it (or COMMIT before it).' } : { title: outsideTransactionHint(ctx.migration) },
             { title: 'The statement, on its own:', sql: `${change.statement.text.trim()};` },
           ],
         },

@@ -1,5 +1,6 @@
 import { defineRule } from '../src/engine/rule.js';
 import { blocksTraffic, describeLock, isExisting, lockEffect, lockInfo, settingStates, stepTransactions, timeoutIsSet } from '../src/engine/locks.js';
+import { formatQualified } from '../src/sql/quote.js';
 
 export default defineRule({
   id: 'require-lock-timeout',
@@ -83,7 +84,7 @@ one: \`ALTER ROLE migrator SET lock_timeout = '5s'\`), turn this rule off in the
             : 'no lock_timeout is set';
       const local = transactions[i]!.inBlock;
       ctx.report({
-        message: `This statement needs ${describeLock(lock)}, and ${why}: it will wait behind any long-running query on ${lock.relation.name}, and every query on it will queue behind the migration meanwhile.`,
+        message: `This statement needs ${describeLock(lock)}, and ${why}: it will wait behind any long-running query on ${formatQualified(lock.relation)}, and every query on it will queue behind the migration meanwhile.`,
         help: `Start the migration with SET ${local ? 'LOCAL ' : ''}lock_timeout = '5s' and retry it when it times out.`,
         location: change.location,
         statement: change.statement,

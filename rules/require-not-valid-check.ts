@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { changeText, constraintName, describeLock, isExisting, lockEffect, lockInfo } from '../src/engine/locks.js';
+import { alterTableSql, constraintName, describeLock, isExisting, lockEffect, lockInfo } from '../src/engine/locks.js';
 import { formatQualified, quoteIdent } from '../src/sql/quote.js';
 import type { ConstraintSpec, QualifiedName } from '../src/sql/types.js';
 
@@ -67,7 +67,7 @@ A CHECK on a table created by the same change set is not reported: there are no 
       const name = quoteIdent(constraintName(ctx.after, on, inline ? { ...spec, columns: [inline] } : spec));
       const addNotValid = inline
         ? `ALTER TABLE ${t} ADD CONSTRAINT ${name} CHECK (${spec.expression ?? '…'}) NOT VALID;`
-        : `ALTER TABLE ${t} ${changeText(change)} NOT VALID;`;
+        : alterTableSql(change, on, ' NOT VALID');
       ctx.report({
         message: `The CHECK constraint ${inline ? `on the new column ${t}.${inline} ` : `on ${t} `}reads every existing row while holding ${describeLock(lock)}.`,
         help: 'Add the constraint NOT VALID, then VALIDATE CONSTRAINT in a separate transaction.',

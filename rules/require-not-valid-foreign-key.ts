@@ -1,5 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
-import { changeText, constraintName, describeLock, isExisting, lockEffect, lockInfo } from '../src/engine/locks.js';
+import { alterTableSql, constraintName, describeLock, isExisting, lockEffect, lockInfo } from '../src/engine/locks.js';
 import { formatQualified, quoteIdent } from '../src/sql/quote.js';
 import type { ConstraintSpec, QualifiedName } from '../src/sql/types.js';
 
@@ -77,7 +77,7 @@ change set is not reported: it has no rows to check.`,
       const refCols = spec.references.columns.length ? ` (${spec.references.columns.map(quoteIdent).join(', ')})` : '';
       const addNotValid = inline
         ? `ALTER TABLE ${t} ADD CONSTRAINT ${name} FOREIGN KEY (${cols}) REFERENCES ${ref}${refCols} NOT VALID;`
-        : `ALTER TABLE ${t} ${changeText(change)} NOT VALID;`;
+        : alterTableSql(change, on, ' NOT VALID');
       const lockWords = locks.length ? locks.map(describeLock).join(', and ') : `SHARE ROW EXCLUSIVE locks on ${t} and ${ref}, which block writes`;
       ctx.report({
         message: `The foreign key ${inline ? `on the new column ${t}.${inline} ` : `on ${t} `}checks every existing row against ${ref} while holding ${lockWords}.`,

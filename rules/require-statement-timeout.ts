@@ -71,7 +71,7 @@ are not reported: a short \`statement_timeout\` would only make them fail.`,
       const local = transactions[i]!.inBlock;
       reported = true;
       ctx.report({
-        message: `This statement holds ${describeLock(lock)} while ${effect.reason ?? 'it works through the table'}, and no statement_timeout bounds how long that lasts.`,
+        message: `This statement holds ${describeLock(lock)}, while ${effect.reason ?? 'it works through the table'}; no statement_timeout bounds how long that lasts.`,
         help: `Set statement_timeout before it (SET ${local ? 'LOCAL ' : ''}statement_timeout = '…'), sized for what the migration should take.`,
         location: change.location,
         statement: change.statement,

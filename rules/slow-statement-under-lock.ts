@@ -1,7 +1,8 @@
 import { defineRule } from '../src/engine/rule.js';
-import { atLeast, blocksTraffic, describeLock, isExisting, lockEffect, lockInfo, sameName, stepTransactions, type RelationLock } from '../src/engine/locks.js';
+import { atLeast, blocksTraffic, isExisting, lockBlocks, lockEffect, lockInfo, sameName, stepTransactions, type RelationLock } from '../src/engine/locks.js';
 import type { ChangeStep, RuleContext } from '../src/engine/types.js';
 import { objectKey } from '../src/schema/model.js';
+import { formatQualified } from '../src/sql/quote.js';
 
 export default defineRule({
   id: 'slow-statement-under-lock',
@@ -77,7 +78,7 @@ Backfills belong outside migrations that change the schema, in batches of short 
           const first = extended[0]!;
           const line = first.step.change.statement.location.line;
           ctx.report({
-            message: `${work} runs in the same transaction as line ${line}, which took ${describeLock(first.lock)}${extended.length > 1 ? ` (and ${extended.length - 1} more lock${extended.length > 2 ? 's' : ''})` : ''}: the lock stays held until this statement, and the transaction, end (${tx.reason.replace(/\.$/, '')}).`,
+            message: `${work} runs in the same transaction as line ${line}, so the ${first.lock.mode} lock that line took on ${formatQualified(first.lock.relation)}${extended.length > 1 ? ` (and ${extended.length - 1} more lock${extended.length > 2 ? 's' : ''})` : ''} stays held meanwhile, blocking ${lockBlocks(first.lock.mode)} until the transaction ends (${tx.reason.replace(/\.$/, '')}).`,
             help: 'Run the slow statement in a transaction of its own (another migration), after the lock is released.',
             location: step.change.location,
             statement: step.change.statement,

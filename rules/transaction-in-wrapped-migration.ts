@@ -47,12 +47,13 @@ without a transaction instead.`,
     if (!first || first.change.kind !== 'transaction') return;
     const change = first.change;
     const batch = scope === 'batch' ? ' — and every earlier migration of the same run, which shares the transaction' : '';
+    const why = reason.replace(/\.$/, '');
     const what =
       change.action === 'begin'
-        ? `This BEGIN is ignored (${reason.replace(/\.$/, '')}); the COMMIT that goes with it ends the tool's transaction early${batch}, and the statements after it run outside any transaction.`
+        ? `${why}: this BEGIN is ignored, and the COMMIT that goes with it ends the tool's transaction early${batch}; the statements after it run outside any transaction.`
         : change.action === 'commit'
-          ? `This COMMIT ends the tool's transaction early (${reason.replace(/\.$/, '')})${batch}: the statements after it run outside any transaction.`
-          : `This ROLLBACK undoes the migration's work inside the tool's transaction (${reason.replace(/\.$/, '')}), yet the tool records the migration as applied.`;
+          ? `${why}: this COMMIT ends the tool's transaction early${batch}; the statements after it run outside any transaction.`
+          : `${why}: this ROLLBACK undoes the migration's work, yet the tool records the migration as applied.`;
     ctx.report({
       message: what,
       help: 'Remove BEGIN/COMMIT/ROLLBACK from the migration; the tool runs it in a transaction already.',

@@ -352,7 +352,7 @@ export function typeChangeCost(
   }
   const collationRebuild = options.collation !== undefined;
   const keep = (indexRebuild = collationRebuild): TypeChangeCost => ({ rewrite: false, indexRebuild });
-  if (from.arrayDims !== to.arrayDims) return rewrite(`${from.display} → ${to.display} converts every row`);
+  if (from.arrayDims !== to.arrayDims) return rewrite('every value is converted to the new type');
   const domain = domainOf(options.before, to);
   if (domain) {
     // An unconstrained domain over a coercible type needs no rewrite; a constrained one is checked row by row.
@@ -369,22 +369,22 @@ export function typeChangeCost(
     if (a === 'varchar' || a === 'varbit') {
       // Since 9.2, lengthening (or removing) the limit is binary coercible and keeps the indexes.
       if (m2.length === 0 || (m1.length > 0 && m2[0]! >= m1[0]!)) return keep();
-      return rewrite(`${to.display} is shorter than ${from.display}: every value is checked and rewritten`);
+      return rewrite('the limit is lower, so every value is checked and rewritten');
     }
     if (a === 'numeric') {
       if (m2.length === 0) return keep();
       if (m1.length > 0 && (m2[1] ?? 0) === (m1[1] ?? 0) && m2[0]! >= m1[0]!) return keep();
-      return rewrite(`${from.display} → ${to.display} changes the scale or narrows the precision: every value is rewritten`);
+      return rewrite('the scale changes or the precision narrows, so every value is rewritten');
     }
     if (TEMPORAL.has(a)) {
       // Raising or removing the fractional-seconds precision is a no-op; lowering it rounds every value.
       const p1 = m1[m1.length - 1] ?? 6;
       const p2 = m2[m2.length - 1] ?? 6;
-      if (a === 'interval' && m1.length > 1 !== m2.length > 1 && m2.length !== 0) return rewrite(`${from.display} → ${to.display} converts every row`);
+      if (a === 'interval' && m1.length > 1 !== m2.length > 1 && m2.length !== 0) return rewrite('every value is converted to the new type');
       if (m2.length === 0 || p2 >= p1) return keep();
-      return rewrite(`${to.display} has a lower precision than ${from.display}: every value is rounded and rewritten`);
+      return rewrite('the precision is lower, so every value is rounded and rewritten');
     }
-    return rewrite(`${from.display} → ${to.display} converts every row`);
+    return rewrite('every value is converted to the new type');
   }
   if ((a === 'varchar' || a === 'text') && b === 'text') return keep();
   if (a === 'text' && b === 'varchar' && m2.length === 0) return keep();
@@ -395,10 +395,10 @@ export function typeChangeCost(
     const utc = /^(utc|etc\/utc|gmt|z|zulu|00:00|\+00:?00|0)$/i.test((options.timeZone ?? '').replace(/^'|'$/g, '').trim());
     if (options.pgVersion >= 12 && utc) return keep();
     return rewrite(
-      `${from.display} → ${to.display} reinterprets every value in the session time zone${options.pgVersion >= 12 ? ' (Postgres 12+ skips the rewrite only when the session time zone is UTC)' : ''}`,
+      `every value is reinterpreted in the session time zone${options.pgVersion >= 12 ? '; Postgres 12+ skips the rewrite only when the session time zone is UTC' : ''}`,
     );
   }
-  return rewrite(`${from.display} → ${to.display} converts every row`);
+  return rewrite('every value is converted to the new type');
 }
 
 /** `USING col` or `USING col::type` (the default conversion) keeps the stored value. */
@@ -682,6 +682,14 @@ export function changeText(change: Change): string {
   const b = offset(l.endLine, l.endColumn);
   if (a < 0 || b > text.length || b <= a) return text;
   return text.slice(a, b).trim().replace(/,$/, '');
+}
+
+/** An ALTER TABLE statement for one Change, with `suffix` appended (` NOT VALID`), reusing the migration's own text. */
+export function alterTableSql(change: Change, table: QualifiedName, suffix = ''): string {
+  const text = changeText(change);
+  // A statement with this one sub-command: the statement itself.
+  if (text === change.statement.text) return `${text.trim()}${suffix};`;
+  return `ALTER TABLE ${formatQualified(table)} ${text}${suffix};`;
 }
 
 /** The name Postgres gives a constraint (as the replayed schema recorded it), for VALIDATE steps of fixes. */
