@@ -16,6 +16,16 @@ afterEach(() => {
 const up = (sql: string) => `-- migrate:up\n${sql}\n\n-- migrate:down\nSELECT 1;\n`;
 
 describe('detection precedence', () => {
+  it('leaves migration folders of other databases alone (db/clickhouse/migrations next to db/postgresql/migrations)', async () => {
+    const root = project({
+      'db/clickhouse/migrations/01_init.sql': 'CREATE TABLE events (id UUID) ENGINE = MergeTree ORDER BY id;',
+      'db/clickhouse/migrations/02_more.sql': 'ALTER TABLE events ADD COLUMN x String CODEC(ZSTD(1));',
+      'db/postgresql/migrations/01_init.sql': 'CREATE TABLE events (id uuid);',
+    });
+    const { sets } = await discoverMigrationSets(root);
+    expect(sets.map((s) => s.dir)).toEqual(['db/postgresql/migrations']);
+  });
+
   it('takes supabase/migrations for Supabase, not for a plain SQL folder', async () => {
     const root = project({ 'supabase/migrations/20240101000000_a.sql': 'create table a (id int);', 'supabase/migrations/20240102000000_b.sql': 'create table b (id int);' });
     const { sets } = await discoverMigrationSets(root);

@@ -9,6 +9,8 @@ import { joinPath, type MigrationEntry, type MigrationLayout } from '../layout.j
 import { duplicateVersions, naturalCompare, sequenceGaps } from '../order.js';
 
 const ROLLBACK = /[._-](down|undo|rollback|revert)\.sql$/i;
+/** Folders of another database's migrations, often kept next to the Postgres ones (`db/clickhouse/migrations`). */
+const OTHER_DATABASE = /(^|\/)(clickhouse|mysql|mariadb|sqlite3?|mssql|sqlserver|oracle|snowflake|bigquery|duckdb|cassandra|redshift|tidb)(\/|$)/i;
 const SCRIPT = /\.(ts|mts|cts|js|mjs|cjs)$/i;
 
 export const sqlLayout: MigrationLayout = {
@@ -20,6 +22,7 @@ export const sqlLayout: MigrationLayout = {
     if (sql.length === 0) return undefined;
     // A folder of TS/JS migrations (Knex, TypeORM…) with a stray .sql file is not a SQL history.
     if (entries.files.filter((f) => SCRIPT.test(f)).length > sql.length) return undefined;
+    if (OTHER_DATABASE.test(dir)) return undefined;
     const folder = dir.slice(dir.lastIndexOf('/') + 1);
     if (/migrat/i.test(folder)) return { confidence: 0.3, reason: `a "${folder}" folder of .sql files` };
     // Elsewhere only numbered files count: loose .sql (queries, seeds, schema dumps) is not a history.
