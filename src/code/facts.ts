@@ -90,7 +90,10 @@ export interface CodeSuppression {
   reason: string | null;
 }
 
-/** A query-builder instance a file exports (`export const db = knex(config)`), so that other files' uses of it count. */
+/**
+ * A query-builder instance a file exports (`export const db = knex(config)`), or a class whose instances are
+ * (`export class Database extends Kysely<DB> {}`), so that other files' uses of it count.
+ */
 export interface InstanceExport {
   /** The extractor that knows the library: `knex`, `kysely`. */
   library: string;
