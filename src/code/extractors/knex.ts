@@ -67,6 +67,11 @@ class KnexFile extends BuilderFile {
     return undefined;
   }
 
+  /** Knex instances are made by a factory, not by subclassing. */
+  protected isInstanceClass(): boolean {
+    return false;
+  }
+
   /** `db.transaction(async (trx) => …)`: the transaction is an instance too. */
   protected override callbackParameter(parameter: ts.ParameterDeclaration): BuilderValue | undefined {
     const fn = parameter.parent;
@@ -95,7 +100,7 @@ class KnexFile extends BuilderFile {
     if (value.kind === 'instance') {
       if (call.name === 'transaction') return call.args.some((a) => ts.isArrowFunction(unwrap(a)) || ts.isFunctionExpression(unwrap(a))) ? undefined : value;
       if (NOT_QUERY.has(call.name) || TERMINALS.has(call.name)) return undefined;
-      const scope = this.query(call.call, undefined, value.conditional);
+      const scope = this.query(call.nameNode, undefined, value.conditional);
       return this.queryMethod(scope, call);
     }
     if (value.kind === 'expression') {
@@ -188,6 +193,7 @@ class KnexFile extends BuilderFile {
       return;
     }
     const sub = ts.isCallExpression(e) ? this.resolve(e) : undefined;
+    scope.hasFrom = true;
     if (sub?.kind === 'query' && sub.scope.alias !== undefined) scope.names.add(sub.scope.alias);
   }
 

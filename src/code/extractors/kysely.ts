@@ -69,6 +69,11 @@ class KyselyFile extends BuilderFile {
     return { kind: 'instance' };
   }
 
+  protected isInstanceClass(node: ts.ClassLikeDeclaration): boolean {
+    const base = node.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword)?.types[0]?.expression;
+    return base !== undefined && ts.isIdentifier(base) && this.libraryBindings.some((b) => b.local === base.text && b.imported === 'Kysely');
+  }
+
   /** `db.transaction().execute(async (trx) => …)`, `db.connection().execute(async (conn) => …)`. */
   protected override callbackParameter(parameter: ts.ParameterDeclaration): BuilderValue | undefined {
     const fn = parameter.parent;
@@ -98,7 +103,8 @@ class KyselyFile extends BuilderFile {
     const { name, args } = call;
     const [first, second] = args;
     const open = (kind: QueryScope['kind']): QueryScope => {
-      const scope = this.newScope(call.call, creator, conditional);
+      const scope = this.newScope(call.nameNode, creator, conditional);
+      scope.resolveAtCall = true;
       if (creator?.defaultSchema !== undefined) scope.defaultSchema = creator.defaultSchema;
       scope.kind = kind;
       return scope;
@@ -204,7 +210,8 @@ class KyselyFile extends BuilderFile {
     switch (name) {
       case 'selectFrom': {
         // A subquery: its own tables, and the enclosing query's for correlated names.
-        const sub = this.newScope(call.call, scope, scope.conditional);
+        const sub = this.newScope(call.nameNode, scope, scope.conditional);
+        sub.resolveAtCall = true;
         this.from(sub, first);
         return { kind: 'query', scope: sub };
       }
@@ -243,6 +250,7 @@ class KyselyFile extends BuilderFile {
     if (strings.length > 0) return;
     const fn = ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
     if (fn) this.give(fn, { kind: 'expression', scope });
+    scope.hasFrom = true;
     const body = fn ? this.returned(fn) : e;
     if (body && ts.isCallExpression(unwrap(body))) {
       const call = unwrap(body) as ts.CallExpression;

@@ -29,7 +29,7 @@ import {
   type MethodCall,
 } from './typeorm/syntax.js';
 
-const MODULES = ['@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/mysql', '@mikro-orm/mariadb', '@mikro-orm/sqlite', '@mikro-orm/better-sqlite', '@mikro-orm/libsql', '@mikro-orm/mssql', '@mikro-orm/knex', '@mikro-orm/nestjs'];
+const MODULES = ['@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/mysql', '@mikro-orm/mariadb', '@mikro-orm/sqlite', '@mikro-orm/better-sqlite', '@mikro-orm/libsql', '@mikro-orm/mssql', '@mikro-orm/knex', '@mikro-orm/sql', '@mikro-orm/nestjs', '@mikro-orm/decorators'];
 const VIRTUAL = new Set(['OneToMany', 'ManyToMany', 'Formula', 'Embedded', 'SerializedPrimaryKey']);
 const REPOSITORY_TYPES = new Set(['EntityRepository', 'SqlEntityRepository']);
 const MANAGER_TYPES = new Set(['EntityManager', 'SqlEntityManager']);

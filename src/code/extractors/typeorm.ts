@@ -52,6 +52,7 @@ const REPOSITORY_TYPES = new Set(['Repository', 'TreeRepository', 'MongoReposito
 /** Repository / manager / ActiveRecord methods, by what their arguments mean. */
 const OPTIONS_METHODS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCount', 'count', 'exist', 'exists', 'findTrees', 'findRoots']);
 const CRITERIA_METHODS = new Set(['findBy', 'findOneBy', 'findOneByOrFail', 'findAndCountBy', 'countBy', 'existsBy', 'softDelete', 'restore']);
+const FIND_OPTION_KEYS = new Set(['select', 'where', 'order', 'relations', 'skip', 'take', 'cache', 'lock', 'withDeleted', 'loadRelationIds', 'loadEagerRelations', 'transaction', 'join', 'comment', 'relationLoadStrategy']);
 const AGGREGATE_METHODS = new Set(['sum', 'average', 'minimum', 'maximum']);
 const INSERT_METHODS = new Set(['save', 'insert', 'upsert']);
 const QB_READ_STRING_METHODS = new Set(['select', 'addSelect', 'where', 'andWhere', 'orWhere', 'having', 'andHaving', 'orHaving', 'orderBy', 'addOrderBy', 'groupBy', 'addGroupBy', 'distinctOn']);
@@ -474,8 +475,14 @@ class TypeormFile {
   private findOptions(arg: ts.Expression | undefined, draft: UsageDraft): boolean {
     const options = this.literal(arg);
     if (!options || !ts.isObjectLiteralExpression(options)) return false;
+    const entries = objectEntries(options);
+    // TypeORM 0.2 also took bare conditions: `findOne({ username })`.
+    if (entries.length > 0 && !entries.some((e) => FIND_OPTION_KEYS.has(e.key))) {
+      this.criteria(options, draft);
+      return false;
+    }
     let narrowed = false;
-    for (const entry of objectEntries(options)) {
+    for (const entry of entries) {
       if (!entry.value) continue;
       if (entry.key === 'select') {
         narrowed = true;

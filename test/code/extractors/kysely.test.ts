@@ -48,7 +48,7 @@ const EXPECTED = [
   'pet.name read likely explicit src/person-repository.ts:58',
   'pet.owner_id read likely explicit src/person-repository.ts:58',
   'person.id read likely explicit src/person-repository.ts:58',
-  'person insert(first_name,email) likely explicit src/person-repository.ts:64',
+  'person insert(first_name,email) likely explicit src/person-repository.ts:65',
   'person.first_name write likely explicit src/person-repository.ts:66',
   'person.email write likely explicit src/person-repository.ts:66',
   'person.email read likely explicit src/person-repository.ts:67',
@@ -124,6 +124,46 @@ export async function q(trx: Transaction<any>) {
       'billing.invoices.total read likely explicit src/q.ts:4',
       'users read likely explicit src/q.ts:5',
       'other.email read weak explicit src/q.ts:5',
+    ]);
+  });
+
+  it('accepts a class extending Kysely, injected from another file (NestJS)', () => {
+    const refs = refsOf({
+      'src/database/database.ts': `import { Kysely } from 'kysely';\nexport class Database extends Kysely<any> {}`,
+      'src/users/users.repository.ts': `import { Database } from '../database/database';
+export class UsersRepository {
+  constructor(private readonly database: Database) {}
+  byEmail(email: string) {
+    return this.database.selectFrom('users').where('email', '=', email).leftJoin('addresses', 'addresses.id', 'users.address_id').select('addresses.city').execute();
+  }
+}`,
+      'src/other.ts': `import { Database } from './not-kysely';\nexport const f = (db: Database) => db.selectFrom('users').select('email');`,
+      'src/not-kysely.ts': `export class Database { selectFrom(t: string) { return t; } }`,
+    });
+    // `email` is given before the join, so it can only be a users column (Kysely's types say so).
+    expect(refs).toEqual([
+      'users.email read likely explicit src/users/users.repository.ts:5',
+      'addresses.id read likely explicit src/users/users.repository.ts:5',
+      'users.address_id read likely explicit src/users/users.repository.ts:5',
+      'addresses.city read likely explicit src/users/users.repository.ts:5',
+    ]);
+  });
+
+  it('does not give a CTE subquery column to the enclosing table', () => {
+    const refs = refsOf({
+      'src/q.ts': `import type { Kysely } from 'kysely';
+export const q = (db: Kysely<any>) => db
+  .with('created', (d) => d.insertInto('addresses').values({ city: 'x' }).returningAll())
+  .insertInto('users')
+  .values((eb) => ({ address_id: eb.selectFrom('created').select('id') }))
+  .execute();`,
+    });
+    expect(refs).toEqual([
+      'addresses insert(city) likely explicit src/q.ts:3',
+      'addresses.city write likely explicit src/q.ts:3',
+      'addresses read likely implicit src/q.ts:3',
+      'users insert(address_id) likely explicit src/q.ts:4',
+      'users.address_id write likely explicit src/q.ts:5',
     ]);
   });
 

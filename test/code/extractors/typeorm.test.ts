@@ -231,6 +231,21 @@ export async function report(ds: DataSource, min: number) {
     ]);
   });
 
+  it('reads TypeORM 0.2 bare conditions and counts an awaited chain once', () => {
+    const refs = refsOf({
+      'src/account.ts': entity,
+      'src/legacy.ts': `
+import { getRepository } from 'typeorm';
+import { Account } from './account';
+export const a = () => getRepository(Account).findOne({ ownerEmail: 'x' });
+export const b = async () => (await getRepository(Account).find({ where: { balance: 1 } })).map((x) => x.id);`,
+    });
+    expect(refs.filter((l) => l.includes('legacy.ts'))).toEqual([
+      'accounts.owner_email read certain explicit src/legacy.ts:4',
+      'accounts.balance read certain explicit src/legacy.ts:5',
+    ]);
+  });
+
   it('does not take an unrelated find() or a repository of an unknown class for a model usage', () => {
     const refs = refsOf({
       'src/account.ts': entity,

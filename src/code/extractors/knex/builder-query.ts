@@ -34,6 +34,8 @@ interface ColumnUse {
   kind: ReferenceKind;
   /** Qualifier-less strings of `insert`/`update` data belong to the written table. */
   target?: boolean;
+  /** How many tables the query had when the string was given (Kysely resolves names against those). */
+  tablesAtCall: number;
 }
 
 export type QueryKind = 'select' | 'insert' | 'update' | 'delete';
@@ -55,6 +57,10 @@ export class QueryScope {
   defaultSchema?: string;
   /** `.as('sub')`: the name an enclosing query knows this one by. */
   alias?: string;
+  /** Whether the query names what it reads from (tables, CTEs, subqueries): then its columns are its own. */
+  hasFrom = false;
+  /** Kysely: an unqualified column belongs to the tables joined before it (its types say so). */
+  resolveAtCall = false;
   /** Insert columns; null when the data is not a literal. */
   insertColumns?: string[] | null;
   /** Where the query starts (for table-level references). */
@@ -72,6 +78,7 @@ export class QueryScope {
   addTable(spec: string, target = false): TableSource | undefined {
     const parsed = parseTable(spec);
     if (!parsed) return undefined;
+    this.hasFrom = true;
     if (this.isName(parsed.table) && parsed.schema === undefined) return undefined;
     const source = parsed.schema === undefined && this.defaultSchema !== undefined ? { ...parsed, schema: this.defaultSchema } : parsed;
     this.tables.push(source);
@@ -85,7 +92,7 @@ export class QueryScope {
   }
 
   column(text: string, node: ts.Node, kind: ReferenceKind, target = false): void {
-    this.columns.push({ text, node, kind, ...(target ? { target } : {}) });
+    this.columns.push({ text, node, kind, ...(target ? { target } : {}), tablesAtCall: this.tables.length });
   }
 
   /** This query and the queries enclosing it, nearest first. */
@@ -113,8 +120,11 @@ export class QueryScope {
   }
 
   /** Tables an unqualified column may belong to: this query's, else the nearest enclosing query's (grouped where). */
-  candidates(): TableSource[] {
-    return this.lineage().find((s) => s.tables.length > 0)?.tables ?? [];
+  candidates(tablesAtCall?: number): TableSource[] {
+    const owner = this.lineage().find((s) => s.hasFrom);
+    if (!owner) return [];
+    if (owner === this && this.resolveAtCall && tablesAtCall !== undefined && tablesAtCall > 0) return owner.tables.slice(0, tablesAtCall);
+    return owner.tables;
   }
 }
 
@@ -272,9 +282,26 @@ export abstract class BuilderFile {
     }
     if (binding.kind === 'variable') {
       const declaration = binding.node;
-      return this.remember(declaration, () => this.typeValue(declaration.type) ?? (declaration.initializer ? this.resolve(declaration.initializer) : undefined));
+      return this.remember(declaration, () => this.declaredType(declaration.type) ?? (declaration.initializer ? this.resolve(declaration.initializer) : undefined));
     }
-    if (binding.kind === 'parameter') return this.given.get(binding.node) ?? this.typeValue(binding.node.type) ?? this.callbackParameter(binding.node);
+    if (binding.kind === 'parameter') return this.given.get(binding.node) ?? this.declaredType(binding.node.type) ?? this.callbackParameter(binding.node);
+    return undefined;
+  }
+
+  /** Whether a class's instances are instances of the library (`class Database extends Kysely<DB> {}`). */
+  protected abstract isInstanceClass(node: ts.ClassLikeDeclaration): boolean;
+
+  /**
+   * What a declared type says: the library's own types (typeValue), a class of this file that extends the
+   * library's, or a class imported from another file, which counts if that file exports such a class (link).
+   */
+  private declaredType(type: ts.TypeNode | undefined): BuilderValue | undefined {
+    const own = this.typeValue(type);
+    if (own || !type || !ts.isTypeReferenceNode(type) || !ts.isIdentifier(type.typeName)) return own;
+    const name = type.typeName;
+    const binding = this.scopes.lookup(name);
+    if (binding?.kind === 'class') return this.isInstanceClass(binding.node) ? { kind: 'instance' } : undefined;
+    if (!binding && !this.isLibraryImport(name.text) && this.input.imports.some((b) => b.local === name.text)) return { kind: 'instance', conditional: name.text };
     return undefined;
   }
 
@@ -289,7 +316,7 @@ export abstract class BuilderFile {
     const declaration = member.declaration;
     if (declaration) {
       const value = this.remember(declaration, () => {
-        const typed = this.typeValue(declaration.type);
+        const typed = this.declaredType(declaration.type);
         if (typed) return typed;
         return ts.isPropertyDeclaration(declaration) && declaration.initializer ? this.resolve(declaration.initializer) : undefined;
       });
@@ -323,6 +350,11 @@ export abstract class BuilderFile {
       const value = this.resolve(expression);
       if (value?.kind === 'instance' && value.conditional === undefined) add(names);
     }
+    for (const statement of this.sourceFile.statements) {
+      if (ts.isClassDeclaration(statement) && statement.name && this.isInstanceClass(statement)) {
+        for (const [local, names] of exportNames(this.sourceFile)) if (local === statement.name.text) add(names);
+      }
+    }
     if (exported.size > 0) (this.facts.instanceExports ??= []).push({ library: this.library, exportedAs: [...exported] });
   }
 
@@ -335,7 +367,7 @@ export abstract class BuilderFile {
   }
 
   private identifierValue(declaration: ts.VariableDeclaration): BuilderValue | undefined {
-    return this.remember(declaration, () => this.typeValue(declaration.type) ?? (declaration.initializer ? this.resolve(declaration.initializer) : undefined));
+    return this.remember(declaration, () => this.declaredType(declaration.type) ?? (declaration.initializer ? this.resolve(declaration.initializer) : undefined));
   }
 
   // ── emitting ────────────────────────────────────────────────────────────────
@@ -382,7 +414,7 @@ export abstract class BuilderFile {
       if (parsed.qualifier === undefined) {
         if (use.target && scope.written) sources = [scope.written];
         else {
-          sources = scope.candidates();
+          sources = scope.candidates(use.tablesAtCall);
           if (sources.length > 1) confidence = 'weak';
         }
       } else {

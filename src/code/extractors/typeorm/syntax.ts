@@ -120,7 +120,7 @@ export function decomposeChain(expression: ts.Expression): { root: ts.Expression
 export function isChainEnd(call: ts.CallExpression): boolean {
   let child: ts.Node = call;
   let parent = call.parent;
-  while (parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent))) {
+  while (parent && (ts.isParenthesizedExpression(parent) || ts.isNonNullExpression(parent) || ts.isAsExpression(parent) || ts.isAwaitExpression(parent))) {
     child = parent;
     parent = parent.parent;
   }
