@@ -1,0 +1,503 @@
+/**
+ * The project index of the ESLint plugin: one per repository root and process, shared by every file ESLint
+ * lints. It holds the parsed and replayed migrations (which are new vs the base ref), the code facts of the
+ * worktree and, when a `.sql` migration asks, the references of the live git refs. Built synchronously
+ * (gathering runs in a worker, see sync-worker.ts); the migration files are stat-checked on every lint and
+ * the migrations are gathered again when one changed, since an editor's ESLint server lives for hours.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostic.js';
+import type { Migration } from '../migrations/migration.js';
+import { readMigration, type ReadMigration } from '../schema/history.js';
+import { replay } from '../schema/replay.js';
+import { extractFile } from '../code/extract-file.js';
+import type { Extractor } from '../code/extractor.js';
+import { extractors } from '../code/extractors/index.js';
+import type { FileFacts } from '../code/facts.js';
+import { codeContext, FileSelection, isGeneratedClient } from '../code/files.js';
+import { linkFacts, type OrmConfig } from '../code/link.js';
+import type { Reference } from '../code/reference.js';
+import { ReferenceIndex } from '../code/reference-index.js';
+import { knownNameTest } from '../code/scan.js';
+import type { PreparedMigration, PreparedSet } from '../engine/evaluate.js';
+import type { LiveSource } from '../engine/types.js';
+import type { GatherError, GatheredMigrations, PluginSettings } from './gather.js';
+import { SyncWorker, WorkerCallError } from './sync-worker.js';
+
+/** A failed build is retried after this long (the user may be fixing the config or fetching the base ref). */
+const RETRY_AFTER_MS = 3000;
+
+interface Stamp {
+  path: string;
+  /** `mtimeMs:size`, or `-` for a missing file. */
+  stamp: string;
+}
+
+interface CodeEntry {
+  facts: FileFacts;
+  /** Stamp of the file on disk when its facts were last read from disk. */
+  stamp: string;
+}
+
+/** The migrations of one build: gathered, parsed, replayed. */
+export interface MigrationState {
+  gathered: GatheredMigrations;
+  sets: PreparedSet[];
+  /** Migration path → where it is in `sets`. */
+  byPath: Map<string, { set: number; index: number }>;
+  /** Parse, normalize and replay diagnostics by migration path. */
+  diagnostics: Map<string, Diagnostic[]>;
+  /** Table names of every schema the history went through (for the prefilter and "tables the migrations know"). */
+  knownNames: string[];
+  /** `schema.table` of every table or view the history ever had. */
+  knownTables: Set<string>;
+  watched: Stamp[];
+  hasNew: boolean;
+}
+
+export class ProjectError extends Error {
+  readonly hint: string | undefined;
+  constructor(error: GatherError) {
+    super(error.message);
+    this.name = 'ProjectError';
+    this.hint = error.hint;
+  }
+}
+
+let worker: SyncWorker | undefined;
+function sharedWorker(): SyncWorker {
+  worker ??= new SyncWorker();
+  return worker;
+}
+
+export class ProjectIndex {
+  readonly root: string;
+  readonly settings: PluginSettings;
+  private migrations: MigrationState | undefined;
+  private failure: { error: ProjectError; at: number } | undefined;
+  private readonly readCache = new Map<string, { key: string; read: ReadMigration }>();
+  private code: Map<string, CodeEntry> | undefined;
+  private codeNames: Set<string> = new Set();
+  private codeVersion = 0;
+  private worktreeIndex: { version: number; source: LiveSource; suppressions: Map<string, NonNullable<FileFacts['suppressions']>> } | undefined;
+  private liveRefs: { key: string; sources: LiveSource[] } | undefined;
+  private selection: FileSelection | undefined;
+  private mentionsKnownName: (text: string) => boolean = () => false;
+
+  constructor(root: string, settings: PluginSettings) {
+    this.root = root;
+    this.settings = settings;
+  }
+
+  /** The current migrations, gathered again when a watched file changed. Throws ProjectError. */
+  current(): MigrationState {
+    if (this.failure) {
+      if (Date.now() - this.failure.at < RETRY_AFTER_MS) throw this.failure.error;
+      this.failure = undefined;
+    }
+    if (this.migrations && !changed(this.migrations.watched)) return this.migrations;
+    try {
+      this.migrations = this.build();
+    } catch (error) {
+      const failure = error instanceof ProjectError ? error : new ProjectError({ message: describeError(error) });
+      this.failure = { error: failure, at: Date.now() };
+      this.migrations = undefined;
+      throw failure;
+    }
+    return this.migrations;
+  }
+
+  /** The migrations of the last check, without checking again (one check per linted file is enough). */
+  private known(): MigrationState {
+    return this.migrations ?? this.current();
+  }
+
+  private build(): MigrationState {
+    const reply = sharedWorker().call({ kind: 'migrations', root: this.root, settings: this.settings, env: { ...process.env } });
+    if ('error' in reply) throw new ProjectError(reply.error);
+    const state = prepare(this.root, reply, this.readCache);
+    const previous = this.migrations;
+    this.selection = new FileSelection({
+      extractors,
+      migrationDirs: reply.sets.map((s) => s.dir),
+      ...(reply.config.code?.include ? { include: reply.config.code.include } : {}),
+      ...(reply.config.code?.exclude ? { exclude: reply.config.code.exclude } : {}),
+    });
+    this.mentionsKnownName = knownNameTest(state.knownNames);
+    // Code facts depend on the known table names (files naming one are parsed); a new name means a new scan.
+    if (this.code && (!previous || state.knownNames.some((n) => !this.codeNames.has(n)) || configKey(previous) !== configKey(state))) {
+      this.code = undefined;
+    }
+    this.liveRefs = undefined;
+    return state;
+  }
+
+  /** Repository-relative path, or null outside the root. */
+  relative(file: string): string | null {
+    const rel = relative(this.root, resolve(this.root, file));
+    if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return null;
+    return rel.split('\\').join('/');
+  }
+
+  /** Whether a file is application code the scanner would read (not a migration, not excluded). */
+  isCode(path: string): boolean {
+    this.known();
+    return this.selection?.skipReason(path) === null;
+  }
+
+  /** Facts of a file from its (possibly unsaved) text; they replace what the index knew of it. */
+  extract(path: string, text: string): FileFacts | null {
+    const state = this.known();
+    if (!this.isCode(path) || isGeneratedClient(path, text)) return null;
+    const code = this.codeFacts(state);
+    const facts = extractWith(path, text, this.mentionsKnownName);
+    const previous = code.get(path);
+    if (facts) {
+      if (!previous || !sameFacts(previous.facts, facts)) {
+        code.set(path, { facts, stamp: previous?.stamp ?? stampOf(join(this.root, path)) });
+        this.codeVersion++;
+      }
+    } else if (previous) {
+      code.delete(path);
+      this.codeVersion++;
+    }
+    return facts;
+  }
+
+  /**
+   * References of one file after linking it with the declarations of the rest of the project (models,
+   * exported query-builder instances, ORM defaults), which are checked against the disk first.
+   */
+  link(facts: FileFacts): Reference[] {
+    const state = this.known();
+    const code = this.codeFacts(state);
+    const related: FileFacts[] = [facts];
+    for (const [path, entry] of code) {
+      if (path === facts.path || !declaresForOthers(entry.facts)) continue;
+      related.push(this.fresh(path, entry).facts);
+    }
+    return linkFacts(related, extractors, this.orm()).filter((r) => r.location.path === facts.path);
+  }
+
+  /** The worktree as a live source: every code file's references, linked (files changed on disk are read again). */
+  worktree(): { source: LiveSource; suppressions: Map<string, NonNullable<FileFacts['suppressions']>> } {
+    const state = this.known();
+    const code = this.codeFacts(state);
+    for (const [path, entry] of code) this.fresh(path, entry);
+    if (!this.worktreeIndex || this.worktreeIndex.version !== this.codeVersion) {
+      const files = [...code.values()].map((e) => e.facts);
+      const suppressions = new Map<string, NonNullable<FileFacts['suppressions']>>();
+      for (const f of files) if (f.suppressions?.length) suppressions.set(f.path, f.suppressions);
+      this.worktreeIndex = {
+        version: this.codeVersion,
+        source: { name: 'worktree', ref: null, label: 'worktree', references: new ReferenceIndex(linkFacts(files, extractors, this.orm())) },
+        suppressions,
+      };
+    }
+    return this.worktreeIndex;
+  }
+
+  /** The releases that stay live while migrations run: the base ref and config `liveRefs`. Throws ProjectError. */
+  liveSources(): LiveSource[] {
+    const state = this.known();
+    const { base } = state.gathered;
+    const refs = [...(base.ref ? [{ name: 'base', ref: base.ref }] : []), ...(state.gathered.config.liveRefs ?? []).map((ref) => ({ name: ref, ref }))];
+    if (refs.length === 0) return [];
+    const key = refs.map((r) => `${r.name}=${this.commitOf(r.ref)}`).join(',');
+    if (this.liveRefs?.key === key) return this.liveRefs.sources;
+    const reply = sharedWorker().call({ kind: 'live-refs', root: this.root, refs, ...this.scanRequest(state) });
+    if ('error' in reply) throw new ProjectError(reply.error);
+    const sources = reply.sources.map((s) => ({ name: s.name, ref: s.ref, label: s.label, references: new ReferenceIndex(s.references) }));
+    this.liveRefs = { key, sources };
+    return sources;
+  }
+
+  /** A migration's text as the layout reads it (blanked sections, statement breaks), for unsaved editor text. */
+  readUnsaved(migration: Migration, text: string): Migration | null {
+    if (text === migration.text) return migration;
+    const state = this.known();
+    const set = state.gathered.sets.find((s) => s.migrations.some((m) => m.path === migration.path));
+    if (!set) return null;
+    const read = sharedWorker().call({ kind: 'read-migration', root: this.root, dir: set.dir, layout: set.layout, path: migration.path, text });
+    if (!read) return null;
+    const { diagnostics: _diagnostics, ...how } = read;
+    const transaction = state.gathered.config.transaction;
+    return { ...migration, ...how, text, ...(transaction ? { transaction } : {}) };
+  }
+
+  /** The prepared sets with one migration read from other text (the rest of its set replayed after it). */
+  withMigration(migration: Migration): { sets: PreparedSet[]; diagnostics: Diagnostic[] } {
+    const state = this.known();
+    const at = state.byPath.get(migration.path);
+    if (!at) return { sets: state.sets, diagnostics: [] };
+    const set = state.sets[at.set]!;
+    const searchPath = state.gathered.config.searchPath ?? ['public'];
+    const reads = set.migrations.map((m, i) => (i === at.index ? readMigration(migration, searchPath) : this.readCache.get(m.migration.path)!.read));
+    const replayed = replay(
+      reads.slice(at.index).map((r) => ({ migration: r.migration, changes: r.changes })),
+      set.migrations[at.index]!.before,
+    );
+    const migrations: PreparedMigration[] = [
+      ...set.migrations.slice(0, at.index),
+      ...replayed.migrations.map((r, i) => {
+        const old = set.migrations[at.index + i]!;
+        const file = reads[at.index + i]!.file;
+        return { migration: r.migration, ...(file ? { file } : {}), steps: r.steps, before: r.before, after: r.after, isNew: old.isNew };
+      }),
+    ];
+    const sets = state.sets.map((s, i) => (i === at.set ? { dir: s.dir, migrations } : s));
+    const own = reads[at.index]!;
+    const diagnostics = [...own.diagnostics, ...replayed.diagnostics.filter((d) => d.location.path === migration.path)];
+    return { sets, diagnostics };
+  }
+
+  orm(): OrmConfig {
+    return (this.known().gathered.config.orm ?? {}) as OrmConfig;
+  }
+
+  private scanRequest(state: MigrationState): {
+    migrationDirs: string[];
+    include?: string[];
+    exclude?: string[];
+    orm: Record<string, Record<string, unknown>>;
+    knownNames: string[];
+  } {
+    const { config } = state.gathered;
+    return {
+      migrationDirs: state.gathered.sets.map((s) => s.dir),
+      ...(config.code?.include ? { include: config.code.include } : {}),
+      ...(config.code?.exclude ? { exclude: config.code.exclude } : {}),
+      orm: (config.orm ?? {}) as Record<string, Record<string, unknown>>,
+      knownNames: state.knownNames,
+    };
+  }
+
+  private codeFacts(state: MigrationState): Map<string, CodeEntry> {
+    if (this.code) return this.code;
+    const reply = sharedWorker().call({ kind: 'worktree', root: this.root, ...this.scanRequest(state) });
+    const code = new Map<string, CodeEntry>();
+    for (const facts of reply.files) code.set(facts.path, { facts, stamp: stampOf(join(this.root, facts.path)) });
+    this.code = code;
+    this.codeNames = new Set(state.knownNames);
+    this.codeVersion++;
+    return code;
+  }
+
+  /** The entry, read again from disk when the file changed there since it was last read. */
+  private fresh(path: string, entry: CodeEntry): CodeEntry {
+    const abs = join(this.root, path);
+    const stamp = stampOf(abs);
+    if (stamp === entry.stamp) return entry;
+    const code = this.code!;
+    let text: string | undefined;
+    try {
+      text = readFileSync(abs, 'utf8');
+    } catch {
+      text = undefined;
+    }
+    const facts = text === undefined ? null : extractWith(path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, this.mentionsKnownName);
+    this.codeVersion++;
+    if (!facts) {
+      code.delete(path);
+      return { facts: { ...entry.facts, references: [], models: [], usages: [] }, stamp };
+    }
+    const next = { facts, stamp };
+    code.set(path, next);
+    return next;
+  }
+
+  private commitOf(ref: string): string {
+    try {
+      return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+        cwd: this.root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
+      }).trim();
+    } catch {
+      return 'missing';
+    }
+  }
+}
+
+function extractWith(path: string, text: string, mentionsKnownName: (text: string) => boolean): FileFacts | null {
+  const wanted = extractors.some((e) => applies(e, path) && safeWants(e, text, path));
+  const forced = !wanted && mentionsKnownName(text);
+  if (!wanted && !forced) return null;
+  return extractFile(path, text, codeContext(path), forced ? extractors.map(forceWanted) : extractors);
+}
+
+function applies(extractor: Extractor, path: string): boolean {
+  return /\.[cm]?[jt]sx?$/.test(path) || (extractor.extraExtensions?.some((ext) => path.endsWith(ext)) ?? false);
+}
+
+function safeWants(extractor: Extractor, text: string, path: string): boolean {
+  try {
+    return extractor.wants(text, path);
+  } catch {
+    return false;
+  }
+}
+
+/** The same extractor, accepting every file, as the scanner forces it on files that name a known table. */
+function forceWanted(extractor: Extractor): Extractor {
+  return Object.assign(Object.create(extractor) as Extractor, { wants: () => true });
+}
+
+/** Facts other files' usages resolve against. */
+function declaresForOthers(facts: FileFacts): boolean {
+  return facts.models.length > 0 || (facts.instanceExports?.length ?? 0) > 0 || facts.ormDefaults !== undefined;
+}
+
+function sameFacts(a: FileFacts, b: FileFacts): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function configKey(state: MigrationState): string {
+  const { config } = state.gathered;
+  return JSON.stringify([config.code ?? null, config.orm ?? null]);
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof WorkerCallError) return `rollsafe could not index the project: ${error.message.split('\n')[0]}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function stampOf(path: string): string {
+  const stat = statSync(path, { throwIfNoEntry: false });
+  return stat ? `${stat.mtimeMs}:${stat.size}` : '-';
+}
+
+function changed(watched: readonly Stamp[]): boolean {
+  for (const w of watched) if (stampOf(w.path) !== w.stamp) return true;
+  return false;
+}
+
+/** Parse (reusing unchanged files), replay, and mark the new migrations. */
+function prepare(root: string, gathered: GatheredMigrations, readCache: Map<string, { key: string; read: ReadMigration }>): MigrationState {
+  const searchPath = gathered.config.searchPath ?? ['public'];
+  const newPaths = new Set(gathered.newPaths);
+  const sets: PreparedSet[] = [];
+  const byPath = new Map<string, { set: number; index: number }>();
+  const diagnostics = new Map<string, Diagnostic[]>();
+  const knownNames = new Set<string>();
+  const knownTables = new Set<string>();
+  const seen = new Set<string>();
+  const add = (d: Diagnostic): void => {
+    let list = diagnostics.get(d.location.path);
+    if (!list) diagnostics.set(d.location.path, (list = []));
+    list.push(d);
+  };
+  for (const d of gathered.diagnostics) add(d);
+  const transaction = gathered.config.transaction;
+  for (const set of gathered.sets) {
+    const reads: ReadMigration[] = [];
+    for (const original of set.migrations) {
+      const migration = transaction ? { ...original, transaction } : original;
+      const key = `${searchPath.join(',')}\0${migration.transaction}\0${migration.sql ?? migration.text}`;
+      const cached = readCache.get(migration.path);
+      const read = cached && cached.key === key ? { ...cached.read, migration } : readMigration(migration, searchPath);
+      readCache.set(migration.path, { key, read });
+      seen.add(migration.path);
+      reads.push(read);
+      read.diagnostics.forEach(add);
+    }
+    const replayed = replay(reads.map((r) => ({ migration: r.migration, changes: r.changes })));
+    replayed.diagnostics.forEach(add);
+    const prepared: PreparedSet = {
+      dir: set.dir,
+      migrations: replayed.migrations.map((r, i) => ({
+        migration: r.migration,
+        ...(reads[i]!.file ? { file: reads[i]!.file } : {}),
+        steps: r.steps,
+        before: r.before,
+        after: r.after,
+        isNew: newPaths.has(r.migration.path),
+      })),
+    };
+    prepared.migrations.forEach((m, index) => {
+      byPath.set(m.migration.path, { set: sets.length, index });
+      for (const schema of [m.before, m.after]) {
+        for (const [key, table] of schema.tables) {
+          knownNames.add(table.name);
+          knownTables.add(key);
+        }
+        for (const [key, view] of schema.views) {
+          knownNames.add(view.name);
+          knownTables.add(key);
+        }
+      }
+    });
+    sets.push(prepared);
+  }
+  for (const path of readCache.keys()) if (!seen.has(path)) readCache.delete(path);
+  return {
+    gathered,
+    sets,
+    byPath,
+    diagnostics,
+    knownNames: [...knownNames].sort(),
+    knownTables,
+    watched: watchList(root, gathered),
+    hasNew: sets.some((s) => s.migrations.some((m) => m.isNew)),
+  };
+}
+
+/** The files whose change means gathering again: config, set folders, each migration and its folder. */
+function watchList(root: string, gathered: GatheredMigrations): Stamp[] {
+  const paths = new Set<string>();
+  if (gathered.configPath) paths.add(join(root, gathered.configPath));
+  for (const set of gathered.sets) {
+    paths.add(join(root, set.dir));
+    for (const m of set.migrations) {
+      paths.add(join(root, m.path));
+      paths.add(dirname(join(root, m.path)));
+    }
+  }
+  return [...paths].map((path) => ({ path, stamp: stampOf(path) }));
+}
+
+const projects = new Map<string, ProjectIndex>();
+const rootsByDir = new Map<string, string>();
+
+/** The index of the repository holding `file` (settings `root` wins), shared by every rule of the process. */
+export function projectFor(file: string, cwd: string, settings: PluginSettings): ProjectIndex {
+  const root = settings.root ? resolve(cwd, settings.root) : findRoot(dirname(file), cwd);
+  const key = JSON.stringify([root, settings.base ?? null, settings.config ?? null]);
+  let project = projects.get(key);
+  if (!project) projects.set(key, (project = new ProjectIndex(root, settings)));
+  return project;
+}
+
+/** The git work tree holding `dir`; ESLint's cwd when there is none. */
+function findRoot(dir: string, cwd: string): string {
+  const visited: string[] = [];
+  let current = dir;
+  let root: string | undefined;
+  for (;;) {
+    const known = rootsByDir.get(current);
+    if (known !== undefined) {
+      root = known;
+      break;
+    }
+    visited.push(current);
+    if (existsSync(join(current, '.git'))) {
+      root = current;
+      break;
+    }
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  const found = root ?? cwd;
+  for (const v of visited) rootsByDir.set(v, found);
+  return found;
+}
+
+/** Forgets every index (tests; a long-lived server never needs it). */
+export function resetProjects(): void {
+  projects.clear();
+  rootsByDir.clear();
+}
