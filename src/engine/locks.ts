@@ -447,9 +447,31 @@ export function notNullProven(schema: Schema, on: QualifiedName, column: string,
 /** `col IS NOT NULL` (parenthesised, quoted, or ANDed with other conditions). */
 export function isNotNullCheck(expression: string, column: string): boolean {
   const ident = `(?:"${escapeRegExp(column.replace(/"/g, '""'))}"|${/^[a-z_][a-z0-9_$]*$/.test(column) ? escapeRegExp(column) : '(?!)'})`;
-  const body = expression.trim().replace(/^\((.*)\)$/s, '$1');
-  const terms = body.split(/\s+AND\s+/i).map((t) => t.trim().replace(/^\((.*)\)$/s, '$1').trim());
+  const body = unwrap(expression);
+  // Any OR could let a NULL through: only a conjunction proves it.
+  if (/\bOR\b/i.test(body)) return false;
+  const terms = body.split(/\s+AND\s+/i).map(unwrap);
   return terms.some((t) => new RegExp(`^${ident}\\s+IS\\s+NOT\\s+NULL$`, 'i').test(t));
+}
+
+/** The expression without the parentheses that enclose all of it (`(a) AND (b)` keeps its own). */
+function unwrap(expression: string): string {
+  let text = expression.trim();
+  while (text.startsWith('(') && text.endsWith(')')) {
+    let depth = 0;
+    let closesAtEnd = true;
+    for (let i = 0; i < text.length - 1; i++) {
+      if (text[i] === '(') depth++;
+      else if (text[i] === ')') depth--;
+      if (depth === 0) {
+        closesAtEnd = false;
+        break;
+      }
+    }
+    if (!closesAtEnd) break;
+    text = text.slice(1, -1).trim();
+  }
+  return text;
 }
 
 export function tableOf(schema: Schema, name: QualifiedName): Table | undefined {
