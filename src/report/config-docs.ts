@@ -53,7 +53,7 @@ type SchemaNode = {
 };
 
 function typeOf(node: SchemaNode): string {
-  if (node.enum) return node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' \\| ');
+  if (node.enum) return node.enum.map((v) => `\`${JSON.stringify(v)}\``).join(' | ');
   if (node.anyOf) return node.anyOf.map(typeOf).join(' or ');
   if (node.type === 'array') {
     const items = node.items;
@@ -81,7 +81,8 @@ function collect(properties: Readonly<Record<string, SchemaNode>>, prefix: strin
   for (const [name, node] of Object.entries(properties)) {
     if (name === '$schema') continue;
     const key = `${prefix}${name}`;
-    rows.push({ key, type: typeOf(node), defaultText: fixedDefault(key) ?? '', description: node.description ?? '' });
+    // An undescribed object (`orm.drizzle`) is documented by its own keys.
+    if (node.description || node.type !== 'object') rows.push({ key, type: typeOf(node), defaultText: fixedDefault(key) ?? '', description: node.description ?? '' });
     if (node.properties) collect(node.properties, `${key}.`, rows);
     // Object forms inside a list (`migrations: [{ dir, layout }]`) are documented as `key[].field`.
     const items = node.anyOf?.flatMap((a) => (a.items && !Array.isArray(a.items) ? [a.items as SchemaNode] : [])) ?? [];
