@@ -4,6 +4,8 @@ export interface CliIO {
   env: Readonly<Record<string, string | undefined>>;
   stdout: { write(text: string): void; isTTY?: boolean };
   stderr: { write(text: string): void; isTTY?: boolean };
+  /** Asks the user a question and resolves to the answer line (null at end of input). Absent: stdin is used when it is a terminal. */
+  prompt?(question: string): Promise<string | null>;
 }
 
 /** A mistake in how rollsafe was called or configured: exit code 2, one clear line. */
