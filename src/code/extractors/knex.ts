@@ -8,7 +8,7 @@ import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
 import { importsFrom } from '../imports.js';
 import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
-import { objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './typeorm/syntax.js';
+import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './typeorm/syntax.js';
 
 const MODULE = 'knex';
 
@@ -23,6 +23,18 @@ const WHERE_COLUMN = /^(and|or)?(where|having)(Not)?(In|Null|NotNull|Between|Not
 const WHERE_EXISTS = /^(and|or)?where(Not)?Exists$/i;
 const JOINS = /^(join|innerJoin|leftJoin|leftOuterJoin|rightJoin|rightOuterJoin|fullOuterJoin|outerJoin|crossJoin)$/;
 const JOIN_CLAUSE = /^(and|or)?on(In|NotIn|Null|NotNull|Exists|NotExists|Between|NotBetween|Val|JsonPathEquals)?$/i;
+
+/** Method names of Knex builders; a chain with none of them is not read. */
+const KNEX_METHODS = new Set(
+  `where andWhere orWhere whereNot orWhereNot andWhereNot whereIn whereNotIn orWhereIn orWhereNotIn whereNull whereNotNull orWhereNull
+  orWhereNotNull whereBetween whereNotBetween whereLike whereILike whereExists whereNotExists orWhereExists whereColumn orWhereColumn
+  whereJsonPath having orHaving andHaving havingIn havingNull havingBetween select column columns distinct distinctOn first pluck
+  count countDistinct min max sum sumDistinct avg avgDistinct from into table insert upsert update del delete truncate increment
+  decrement returning onConflict merge ignore join innerJoin leftJoin leftOuterJoin rightJoin rightOuterJoin fullOuterJoin outerJoin
+  crossJoin orderBy groupBy limit offset with withRecursive withMaterialized withNotMaterialized withSchema transaction modify clone
+  union unionAll intersect except as on andOn orOn onIn onNotIn onNull onNotNull onExists onBetween onVal andOnVal orOnVal using
+  transacting forUpdate forShare timeout`.split(/\s+/),
+);
 
 const WANTS =
   /\bknex\b|\bKnex\b|\.(?:from|into|table)\(\s*['"`]|\b\w+\(\s*['"`][\w.]+(?:\s+as\s+\w+)?['"`]\s*\)\s*\.\s*(?:where|select|insert|update|del|delete|first|join|leftJoin|innerJoin|orderBy|count|pluck|increment|decrement|returning|onConflict|whereIn|whereNull|andWhere|orWhere|groupBy|limit|upsert)\b/;
@@ -42,6 +54,14 @@ class KnexFile extends BuilderFile {
 
   protected isLibraryImport(local: string): boolean {
     return this.libraryBindings.some((b) => b.local === local);
+  }
+
+  /** A chain using Knex's method names, or `x('table')` (`knex('users')`, `trx({ u: 'users' })`). */
+  protected worthReading(call: ts.CallExpression): boolean {
+    if (chainHasMethod(call, KNEX_METHODS)) return true;
+    const { root } = decomposeChain(call);
+    const first = ts.isCallExpression(root) ? root.arguments[0] : undefined;
+    return first !== undefined && (stringValue(first) !== undefined || ts.isObjectLiteralExpression(first));
   }
 
   /** `knex(config)`, `Knex.knex(config)`, `require('knex')(config)`. */

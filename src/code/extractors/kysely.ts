@@ -13,7 +13,7 @@ import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
 import { importsFrom } from '../imports.js';
 import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
-import { objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './typeorm/syntax.js';
+import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './typeorm/syntax.js';
 
 const MODULE = 'kysely';
 const INSTANCE_TYPES = new Set(['Kysely', 'Transaction', 'ControlledTransaction']);
@@ -24,6 +24,16 @@ const READ_LISTS = new Set(['select', 'distinctOn', 'groupBy', 'returning', 'cle
 const WHERE = new Set(['where', 'having', 'orWhere', 'orHaving', 'on', 'when']);
 const REFS = new Set(['whereRef', 'havingRef', 'onRef', 'orWhereRef', 'orOnRef']);
 const TERMINALS = /^(execute|executeTakeFirst|executeTakeFirstOrThrow|stream|compile|explain|then)$/;
+
+/** Method names of Kysely builders and expression builders; a chain with none of them is not read. */
+const KYSELY_METHODS = new Set(
+  `selectFrom insertInto updateTable deleteFrom replaceInto mergeInto selectNoFrom with withRecursive withMaterialized
+  withNotMaterialized withSchema transaction connection startTransaction execute executeTakeFirst executeTakeFirstOrThrow select
+  selectAll where whereRef having havingRef orWhere orWhereRef orderBy groupBy distinctOn returning returningAll values columns set
+  onConflict onDuplicateKeyUpdate innerJoin leftJoin rightJoin fullJoin crossJoin innerJoinLateral leftJoinLateral crossJoinLateral
+  from using $if $call as limit offset ref count countAll sum max min avg coalesce agg and or not exists between betweenSymmetric
+  case when onRef orOnRef on column doUpdateSet doNothing whenMatched whenNotMatched thenUpdateSet thenInsertValues`.split(/\s+/),
+);
 
 const WANTS = /kysely|\.(?:selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\s*\(/;
 
@@ -42,6 +52,14 @@ class KyselyFile extends BuilderFile {
 
   protected isLibraryImport(local: string): boolean {
     return this.libraryBindings.some((b) => b.local === local);
+  }
+
+  /** A chain using Kysely's method names, or a call of an expression builder (`eb('email', '=', x)`). */
+  protected worthReading(call: ts.CallExpression): boolean {
+    if (chainHasMethod(call, KYSELY_METHODS)) return true;
+    const { root } = decomposeChain(call);
+    const callee = ts.isCallExpression(root) ? unwrap(root.expression) : undefined;
+    return callee !== undefined && ts.isIdentifier(callee) && this.givenNames.has(callee.text);
   }
 
   /** `new Kysely<DB>({ … })`, and `eb.fn` of an expression builder. */

@@ -13,6 +13,7 @@ import type { ReferenceKind } from '../reference.js';
 import { LibraryDecorators } from './typeorm/decorators.js';
 import {
   Scopes,
+  chainHasMethod,
   decomposeChain,
   exportNames,
   isChainEnd,
@@ -36,6 +37,7 @@ const MANAGER_TYPES = new Set(['EntityManager', 'SqlEntityManager']);
 /** Repository-style methods (`repo.find(where, options)`); the EntityManager takes the entity first. */
 const FINDERS = new Set(['find', 'findOne', 'findOneOrFail', 'findAndCount', 'findByCursor', 'count', 'stream']);
 const INSERTS = new Set(['create', 'insert', 'insertMany', 'nativeInsert', 'upsert', 'upsertMany']);
+const USAGE_METHODS = new Set([...FINDERS, ...INSERTS, 'findAll', 'nativeUpdate', 'nativeDelete']);
 
 /** MikroORM's `UnderscoreNamingStrategy.underscore`. */
 export function underscore(name: string): string {
@@ -81,7 +83,7 @@ class MikroOrmFile {
     private readonly facts: FileFacts,
   ) {
     this.decorators = new LibraryDecorators(input.imports, MODULES);
-    this.scopes = new Scopes(sourceFile);
+    this.scopes = Scopes.of(sourceFile);
   }
 
   run(): void {
@@ -219,6 +221,7 @@ class MikroOrmFile {
   }
 
   private chain(call: ts.CallExpression): void {
+    if (!chainHasMethod(call, USAGE_METHODS)) return;
     const { root, calls } = decomposeChain(call);
     let value = this.resolve(root);
     for (const c of calls) {

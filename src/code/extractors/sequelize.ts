@@ -13,6 +13,7 @@ import { LibraryDecorators } from './typeorm/decorators.js';
 import { DECLARES_PRIMARY_KEY, sequelizeNaming } from './sequelize/naming.js';
 import {
   Scopes,
+  chainHasMethod,
   decomposeChain,
   exportNames,
   isChainEnd,
@@ -31,6 +32,10 @@ import {
 const OPTION_KEYS = ['tableName', 'modelName', 'underscored', 'freezeTableName', 'timestamps', 'paranoid', 'createdAt', 'updatedAt', 'deletedAt', 'version', 'schema'];
 const FINDERS = new Set(['findAll', 'findOne', 'findAndCountAll', 'count', 'findCreateFind', 'findOrBuild']);
 const CHAIN_KEEPERS = new Set(['scope', 'unscoped', 'schema']);
+const USAGE_METHODS = new Set([
+  ...FINDERS,
+  ...`findByPk findOrCreate create bulkCreate upsert update destroy truncate restore increment decrement max min sum aggregate`.split(/\s+/),
+]);
 const TIMESTAMP_DECORATORS: Record<string, string> = { CreatedAt: 'createdAt', UpdatedAt: 'updatedAt', DeletedAt: 'deletedAt' };
 const RELATION_DECORATORS = new Set(['BelongsTo', 'HasMany', 'HasOne', 'BelongsToMany']);
 
@@ -57,7 +62,7 @@ class SequelizeFile {
     private readonly sourceFile: ts.SourceFile,
     private readonly facts: FileFacts,
   ) {
-    this.scopes = new Scopes(sourceFile);
+    this.scopes = Scopes.of(sourceFile);
     this.decorators = new LibraryDecorators(input.imports, ['sequelize-typescript']);
     this.exports = exportNames(sourceFile);
   }
@@ -216,6 +221,7 @@ class SequelizeFile {
   // ── usages ──────────────────────────────────────────────────────────────────
 
   private usage(call: ts.CallExpression): void {
+    if (!chainHasMethod(call, USAGE_METHODS)) return;
     const { root, calls } = decomposeChain(call);
     let index = 0;
     const target = this.target(root);

@@ -13,6 +13,7 @@ import { LibraryDecorators } from './typeorm/decorators.js';
 import { typeormNaming } from './typeorm/naming.js';
 import {
   Scopes,
+  chainHasMethod,
   decomposeChain,
   exportNames,
   isChainEnd,
@@ -58,6 +59,20 @@ const INSERT_METHODS = new Set(['save', 'insert', 'upsert']);
 const QB_READ_STRING_METHODS = new Set(['select', 'addSelect', 'where', 'andWhere', 'orWhere', 'having', 'andHaving', 'orHaving', 'orderBy', 'addOrderBy', 'groupBy', 'addGroupBy', 'distinctOn']);
 const QB_JOINS = /^(left|inner)Join(AndSelect|AndMapOne|AndMapMany)?$/;
 const QB_TERMINALS = new Set(['getMany', 'getOne', 'getOneOrFail', 'getManyAndCount', 'stream']);
+
+/** Method names of repositories, managers and query builders; a chain with none of them is not read. */
+const TYPEORM_METHODS = new Set([
+  ...OPTIONS_METHODS,
+  ...CRITERIA_METHODS,
+  ...AGGREGATE_METHODS,
+  ...INSERT_METHODS,
+  ...REPOSITORY_GETTERS,
+  ...QB_READ_STRING_METHODS,
+  ...QB_TERMINALS,
+  ...`update increment decrement delete remove clear createQueryBuilder extend leftJoin innerJoin leftJoinAndSelect innerJoinAndSelect
+  leftJoinAndMapOne leftJoinAndMapMany innerJoinAndMapOne innerJoinAndMapMany from into set values orUpdate subQuery insert
+  softDelete restore getRawMany getRawOne getCount getExists execute`.split(/\s+/),
+]);
 
 type Value =
   | { kind: 'repository'; entity: string }
@@ -108,7 +123,7 @@ class TypeormFile {
     private readonly facts: FileFacts,
   ) {
     this.decorators = new LibraryDecorators(input.imports, MODULES);
-    this.scopes = new Scopes(sourceFile);
+    this.scopes = Scopes.of(sourceFile);
     this.importedNames = new Set(input.imports.map((b) => b.local));
     this.libraryNames = new Set(importsFrom(input.imports, MODULES).map((b) => b.local));
   }
@@ -344,6 +359,7 @@ class TypeormFile {
   // ── chains ──────────────────────────────────────────────────────────────────
 
   private chainEnd(call: ts.CallExpression): void {
+    if (!chainHasMethod(call, TYPEORM_METHODS)) return;
     const { root, calls } = decomposeChain(call);
     if (calls.length === 0) return;
     const drafts = new Map<string, UsageDraft>();

@@ -171,6 +171,8 @@ export abstract class BuilderFile {
   private readonly pending = new Set<ts.Node>();
   /** Callback parameters and `function` nodes (for `this`) that receive a value from the call they are given to. */
   private readonly given = new Map<ts.Node, BuilderValue>();
+  /** Names of the parameters in `given`, for worthReading. */
+  protected readonly givenNames = new Set<string>();
 
   constructor(
     protected readonly input: ExtractInput,
@@ -178,7 +180,7 @@ export abstract class BuilderFile {
     protected readonly facts: FileFacts,
     protected readonly library: 'knex' | 'kysely',
   ) {
-    this.scopes = new Scopes(sourceFile);
+    this.scopes = Scopes.of(sourceFile);
   }
 
   /** What a root that is not a variable, parameter or `this` is (a call such as `knex(config)`, `new Kysely()`). */
@@ -189,12 +191,14 @@ export abstract class BuilderFile {
   protected abstract isLibraryImport(local: string): boolean;
   /** Applies one method call; returns what the chain holds afterwards. */
   protected abstract method(value: BuilderValue, call: MethodCall): BuilderValue | undefined;
+  /** A cheap syntactic test (method names) before a chain's root is resolved. */
+  protected abstract worthReading(call: ts.CallExpression): boolean;
   /** A root call on a value (`knex('users')`, Kysely `eb('email', '=', x)`). */
   protected abstract call(value: BuilderValue, call: ts.CallExpression): BuilderValue | undefined;
 
   run(): void {
     const visit = (node: ts.Node): void => {
-      if (ts.isCallExpression(node) && isChainEnd(node)) this.chain(node);
+      if (ts.isCallExpression(node) && isChainEnd(node) && this.worthReading(node)) this.chain(node);
       ts.forEachChild(node, visit);
     };
     visit(this.sourceFile);
@@ -215,6 +219,7 @@ export abstract class BuilderFile {
     if (!ts.isArrowFunction(fn) && !ts.isFunctionExpression(fn)) return;
     const parameter = fn.parameters[parameterIndex];
     if (parameter) this.given.set(parameter, value);
+    if (parameter && ts.isIdentifier(parameter.name)) this.givenNames.add(parameter.name.text);
     if (ts.isFunctionExpression(fn)) this.given.set(fn, value);
   }
 

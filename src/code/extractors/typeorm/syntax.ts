@@ -103,6 +103,19 @@ export interface MethodCall {
   args: readonly ts.Expression[];
 }
 
+/** Whether any call of the chain ending at `call` has one of `names` (a cheap test before resolving anything). */
+export function chainHasMethod(call: ts.CallExpression, names: ReadonlySet<string>): boolean {
+  let e: ts.Expression = call;
+  for (;;) {
+    e = unwrap(e);
+    if (!ts.isCallExpression(e)) return false;
+    const callee = unwrap(e.expression);
+    if (!ts.isPropertyAccessExpression(callee)) return false;
+    if (names.has(callee.name.text)) return true;
+    e = callee.expression;
+  }
+}
+
 /** `root.a(x).b(y)` → `root` and the calls `a(x)`, `b(y)` in source order. Property reads between calls end it. */
 export function decomposeChain(expression: ts.Expression): { root: ts.Expression; calls: MethodCall[] } {
   const calls: MethodCall[] = [];
@@ -172,22 +185,44 @@ const PARAMETER_PROPERTY_MODIFIERS = new Set([ts.SyntaxKind.PublicKeyword, ts.Sy
 export class Scopes {
   private readonly byScope = new Map<ts.Node, Map<string, Binding>>();
   private readonly members = new Map<ts.ClassLikeDeclaration, Map<string, ClassMember>>();
+  private indexed = false;
 
-  constructor(sourceFile: ts.SourceFile) {
-    const visit = (node: ts.Node, scope: ts.Node): void => {
-      if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) this.add(scope, node.name.text, { kind: 'variable', node });
-      else if (ts.isFunctionDeclaration(node) && node.name) this.add(scope, node.name.text, { kind: 'function', node });
-      else if (ts.isClassDeclaration(node) && node.name) this.add(scope, node.name.text, { kind: 'class', node });
-      if (ts.isClassLike(node)) this.indexClass(node);
-      const inner = isScopeNode(node) ? node : scope;
-      if (ts.isFunctionLike(node)) {
-        for (const parameter of node.parameters) {
-          if (ts.isIdentifier(parameter.name)) this.add(node, parameter.name.text, { kind: 'parameter', node: parameter });
+  /** The index is built on the first question: most files never ask one. */
+  private constructor(private readonly sourceFile: ts.SourceFile) {}
+
+  private index(): void {
+    if (this.indexed) return;
+    this.indexed = true;
+    // One visitor per scope, not one closure per node: this runs on every file an extractor reads.
+    const visitorIn = (scope: ts.Node): ((node: ts.Node) => void) => {
+      const visit = (node: ts.Node): void => {
+        if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) this.add(scope, node.name.text, { kind: 'variable', node });
+        else if (ts.isFunctionDeclaration(node) && node.name) this.add(scope, node.name.text, { kind: 'function', node });
+        else if (ts.isClassDeclaration(node) && node.name) this.add(scope, node.name.text, { kind: 'class', node });
+        if (ts.isClassLike(node)) this.indexClass(node);
+        if (!isScopeNode(node)) {
+          ts.forEachChild(node, visit);
+          return;
         }
-      }
-      ts.forEachChild(node, (child) => visit(child, inner));
+        if (ts.isFunctionLike(node)) {
+          for (const parameter of node.parameters) {
+            if (ts.isIdentifier(parameter.name)) this.add(node, parameter.name.text, { kind: 'parameter', node: parameter });
+          }
+        }
+        ts.forEachChild(node, visitorIn(node));
+      };
+      return visit;
     };
-    visit(sourceFile, sourceFile);
+    ts.forEachChild(this.sourceFile, visitorIn(this.sourceFile));
+  }
+
+  private static readonly cache = new WeakMap<ts.SourceFile, Scopes>();
+
+  /** The scopes of a file, shared by the extractors that read it. */
+  static of(sourceFile: ts.SourceFile): Scopes {
+    let scopes = Scopes.cache.get(sourceFile);
+    if (!scopes) Scopes.cache.set(sourceFile, (scopes = new Scopes(sourceFile)));
+    return scopes;
   }
 
   private add(scope: ts.Node, name: string, binding: Binding): void {
@@ -233,6 +268,7 @@ export class Scopes {
 
   /** The declaration an identifier refers to, looking outward through enclosing functions to the file. */
   lookup(identifier: ts.Identifier): Binding | undefined {
+    this.index();
     const name = identifier.text;
     for (let n: ts.Node | undefined = identifier.parent; n; n = n.parent) {
       if (!isScopeNode(n)) continue;
@@ -244,6 +280,7 @@ export class Scopes {
 
   /** The member `this.name` refers to from `node`. */
   member(node: ts.Node, name: string): ClassMember | undefined {
+    this.index();
     const container = thisContainer(node);
     return container && ts.isClassLike(container) ? this.members.get(container)?.get(name) : undefined;
   }
