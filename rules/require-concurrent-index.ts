@@ -1,6 +1,9 @@
 import { defineRule } from '../src/engine/rule.js';
-import { describeLock, isExisting, lockEffect, lockInfo, outsideTransactionHint, stepTransactions } from '../src/engine/locks.js';
-import { formatQualified } from '../src/sql/quote.js';
+import { describeLock, isExisting, lockEffect, lockInfo, outsideTransactionHint, sameName, stepTransactions, tableOf } from '../src/engine/locks.js';
+import type { FixStep } from '../src/engine/types.js';
+import type { Schema } from '../src/schema/model.js';
+import { formatQualified, quoteIdent } from '../src/sql/quote.js';
+import type { ChangeOf } from '../src/sql/types.js';
 
 export default defineRule({
   id: 'require-concurrent-index',
@@ -21,6 +24,16 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_customer_id_idx ON orders (custom
 \`CONCURRENTLY\` cannot run inside a transaction block, so the migration must not be wrapped in one (see
 [\`concurrently-in-transaction\`](concurrently-in-transaction.md)). If the build fails it leaves an \`INVALID\`
 index behind: drop it with \`DROP INDEX CONCURRENTLY IF EXISTS\` and build again.
+
+Postgres cannot build an index on a partitioned table concurrently (it refuses \`CONCURRENTLY\` there): create it
+\`ON ONLY\` the parent — instant, and invalid until every partition has its index — then build each partition's
+index concurrently and attach it:
+
+\`\`\`sql
+CREATE INDEX measurements_id_idx ON ONLY measurements (id);
+CREATE INDEX CONCURRENTLY measurements_2024_id_idx ON measurements_2024 (id);
+ALTER INDEX measurements_id_idx ATTACH PARTITION measurements_2024_id_idx;
+\`\`\`
 
 An index on a table created by the same change set (in this migration or another new one) is not reported:
 the table is empty and nothing uses it yet.`,
@@ -50,12 +63,27 @@ the table is empty and nothing uses it yet.`,
     const transactions = stepTransactions(ctx);
     ctx.steps.forEach((step, i) => {
       const { change } = step;
-      if (change.kind !== 'create-index' || change.concurrently) return;
-      if (!isExisting(ctx, step.before, change.table)) return;
+      if (change.kind !== 'create-index') return;
       // ON ONLY a partitioned parent creates an invalid, empty index: no build, no lock worth reporting.
-      if (change.only) return;
+      if (change.only || !isExisting(ctx, step.before, change.table)) return;
+      const partitioned = tableOf(step.before, change.table)?.kind === 'partitioned-table';
+      if (change.concurrently && !partitioned) return;
       const lock = lockEffect(change, { pgVersion: ctx.pgVersion, before: step.before }).locks[0]!;
       const t = formatQualified(change.table);
+      if (partitioned) {
+        ctx.report({
+          message: change.concurrently
+            ? `CREATE INDEX CONCURRENTLY on the partitioned table ${t} fails: Postgres cannot build an index on a partitioned table concurrently.`
+            : `CREATE INDEX on the partitioned table ${t} takes ${describeLock(lock)} and a SHARE lock on every partition, until the index of every partition is built; Postgres cannot build it CONCURRENTLY.`,
+          help: 'Create the index ON ONLY the parent, build each partition’s index CONCURRENTLY, then ATTACH them.',
+          location: change.location,
+          statement: change.statement,
+          target: { schema: change.table.schema, table: change.table.name },
+          ...(change.concurrently ? {} : { lock: lockInfo(lock) }),
+          fix: { summary: 'Build the index partition by partition, without blocking writes.', steps: partitionSteps(change, step.before) },
+        });
+        return;
+      }
       const concurrent = change.statement.nestedIn ? null : concurrentText(change.statement.text);
       ctx.report({
         message: `CREATE INDEX on ${t} without CONCURRENTLY takes ${describeLock(lock)}, until the whole index is built.`,
@@ -87,4 +115,27 @@ function concurrentText(statement: string): string | null {
   const named = !/^\s*ON\b/i.test(statement.slice(match[0].length));
   const ifNotExists = match[3] ?? (named ? 'IF NOT EXISTS ' : '');
   return `${match[1]} CONCURRENTLY ${ifNotExists}${statement.slice(match[0].length).trim()};`;
+}
+
+/** ON ONLY the parent (instant, invalid until every partition has its index), then each partition concurrently. */
+function partitionSteps(change: ChangeOf<'create-index'>, schema: Schema): FixStep[] {
+  const parent = formatQualified(change.table);
+  const name = change.index?.name ?? `${change.table.name}_idx`;
+  const columns = change.columns.map((c) => (c === null ? '<expression>' : quoteIdent(c))).join(', ');
+  const unique = change.unique ? 'UNIQUE ' : '';
+  const partitions = [...schema.tables.values()].filter((p) => p.partitionOf && sameName(p.partitionOf, change.table));
+  const each = partitions.length ? partitions : [{ schema: change.table.schema, name: '<partition>' }];
+  return [
+    { title: 'Create the index on the parent only (no build, a brief lock):', sql: `CREATE ${unique}INDEX IF NOT EXISTS ${quoteIdent(name)} ON ONLY ${parent} (${columns});` },
+    {
+      title: 'Build each partition’s index CONCURRENTLY (outside a transaction block), then attach it:',
+      sql: each
+        .map((p) => {
+          const child = `${p.name}_${name}`.slice(0, 63);
+          const qualified = formatQualified({ schema: p.schema, name: child });
+          return `CREATE ${unique}INDEX CONCURRENTLY IF NOT EXISTS ${quoteIdent(child)} ON ${formatQualified(p)} (${columns});\nALTER INDEX ${formatQualified({ schema: change.table.schema, name })} ATTACH PARTITION ${qualified};`;
+        })
+        .join('\n'),
+    },
+  ];
 }

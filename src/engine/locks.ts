@@ -548,6 +548,8 @@ export function relationAge(ctx: RuleContext, before: Schema, name: QualifiedNam
   const t = before.tables.get(key);
   const known = t !== undefined || before.views.has(key);
   if (!known) return 'unknown';
+  // Dropped and created again by this migration: the table it locks is the new, empty one.
+  if (t && t.createdBy === ctx.migration.path && !t.renamedFrom) return 'new';
   if (!ctx.isNew(name)) return 'existing';
   // Renamed (or moved) by a new migration: the table itself is old.
   if (t?.renamedFrom && !ctx.isNew({ schema: t.schema, name: t.renamedFrom.name })) return 'existing';

@@ -92,3 +92,26 @@ describe('concurrently-in-transaction', () => {
     expect((await lintRule(rule, { history: ORDERS, sql })).map((f) => f.location.line)).toEqual([2, 3, 4]);
   });
 });
+
+describe('require-concurrent-index on partitioned tables', () => {
+  const rule = 'require-concurrent-index';
+  const P = "CREATE TABLE m (id bigint, d date) PARTITION BY RANGE (d);\nCREATE TABLE m_2020 PARTITION OF m FOR VALUES FROM ('2020-01-01') TO ('2021-01-01');\nCREATE TABLE m_2021 PARTITION OF m FOR VALUES FROM ('2021-01-01') TO ('2022-01-01');";
+  it('gives the ON ONLY + per-partition CONCURRENTLY + ATTACH recipe', async () => {
+    const [f] = await lintRule(rule, { history: P, sql: 'CREATE INDEX m_id_idx ON m (id);' });
+    expect(f!.fix!.steps.map((s) => s.sql)).toEqual([
+      'CREATE INDEX IF NOT EXISTS m_id_idx ON ONLY m (id);',
+      'CREATE INDEX CONCURRENTLY IF NOT EXISTS m_2020_m_id_idx ON m_2020 (id);\nALTER INDEX m_id_idx ATTACH PARTITION m_2020_m_id_idx;\nCREATE INDEX CONCURRENTLY IF NOT EXISTS m_2021_m_id_idx ON m_2021 (id);\nALTER INDEX m_id_idx ATTACH PARTITION m_2021_m_id_idx;',
+    ]);
+  });
+  it('reports CONCURRENTLY on the parent, which Postgres refuses, and is silent for ON ONLY', async () => {
+    const [f] = await lintRule(rule, { history: P, sql: 'CREATE INDEX CONCURRENTLY m_id_idx ON m (id);' });
+    expect(f!.message).toContain('fails');
+    expect(await lintRule(rule, { history: P, sql: 'CREATE INDEX m_id_idx ON ONLY m (id);' })).toEqual([]);
+  });
+});
+
+describe('tables created by the change', () => {
+  it('a table dropped and created again by the migration counts as new', async () => {
+    expect(await lintRule('require-concurrent-index', { history: ORDERS, sql: 'DROP TABLE orders;\nCREATE TABLE orders (id bigint, customer_id bigint);\nCREATE INDEX ON orders (customer_id);' })).toEqual([]);
+  });
+});
