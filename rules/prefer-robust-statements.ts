@@ -1,5 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
-import { stepTransactions } from '../src/engine/locks.js';
+import { changeText, constraintName, stepTransactions } from '../src/engine/locks.js';
+import type { Schema } from '../src/schema/model.js';
+import { formatQualified, quoteIdent } from '../src/sql/quote.js';
 import type { Change } from '../src/sql/types.js';
 
 export default defineRule({
@@ -54,7 +56,7 @@ For a constraint (which has no \`IF NOT EXISTS\`), drop it first with \`DROP CON
     const last = Math.max(-1, ...ctx.steps.filter(({ change }) => change.kind !== 'set-setting' && change.kind !== 'transaction').map((s) => s.change.statement.index));
     ctx.steps.forEach(({ change }, i) => {
       if (transactions[i]!.inBlock || change.statement.index >= last) return;
-      const fix = robust(change);
+      const fix = robust(change, ctx.after);
       if (!fix) return;
       // Only the first Change of a statement (an ALTER TABLE with several sub-commands is one statement).
       if (statements.indexOf(change.statement.index) !== i) return;
@@ -80,7 +82,7 @@ function mustRunAlone(change: Change): boolean {
 }
 
 /** How to make a non-repeatable statement repeatable; null when it already is (or cannot be judged). */
-function robust(change: Change): { what: string; help: string; sql?: string } | null {
+function robust(change: Change, after: Schema): { what: string; help: string; sql?: string } | null {
   const text = change.statement.text.trim();
   const insert = (pattern: RegExp, words: string): string | undefined => (pattern.test(text) ? `${text.replace(pattern, (m) => `${m} ${words}`)};` : undefined);
   switch (change.kind) {
@@ -89,7 +91,7 @@ function robust(change: Change): { what: string; help: string; sql?: string } | 
       return { what: 'CREATE TABLE', help: 'Use CREATE TABLE IF NOT EXISTS.', sql: insert(/^CREATE\s+(?:UNLOGGED\s+)?TABLE/i, 'IF NOT EXISTS') };
     case 'add-column':
       if (change.ifNotExists) return null;
-      return { what: 'ADD COLUMN', help: 'Use ADD COLUMN IF NOT EXISTS.' };
+      return { what: 'ADD COLUMN', help: 'Use ADD COLUMN IF NOT EXISTS.', sql: subCommand(change, /^ADD(\s+COLUMN)?/i, 'ADD COLUMN IF NOT EXISTS') };
     case 'create-index':
       if (change.ifNotExists || !change.index) return null;
       return {
@@ -105,9 +107,15 @@ function robust(change: Change): { what: string; help: string; sql?: string } | 
       return { what: 'DROP TABLE', help: 'Use DROP TABLE IF EXISTS.', sql: insert(/^DROP\s+TABLE/i, 'IF EXISTS') };
     case 'drop-column':
       if (change.ifExists) return null;
-      return { what: 'DROP COLUMN', help: 'Use DROP COLUMN IF EXISTS.' };
-    case 'add-constraint':
-      return { what: 'ADD CONSTRAINT', help: 'Drop the constraint first with DROP CONSTRAINT IF EXISTS, in the same ALTER TABLE.' };
+      return { what: 'DROP COLUMN', help: 'Use DROP COLUMN IF EXISTS.', sql: subCommand(change, /^DROP(\s+COLUMN)?/i, 'DROP COLUMN IF EXISTS') };
+    case 'add-constraint': {
+      const name = quoteIdent(constraintName(after, change.table, change.constraint));
+      return {
+        what: 'ADD CONSTRAINT',
+        help: 'Drop the constraint first with DROP CONSTRAINT IF EXISTS, in the same ALTER TABLE.',
+        sql: `ALTER TABLE ${formatQualified(change.table)} DROP CONSTRAINT IF EXISTS ${name}, ${subCommandText(change).replace(/^ADD\s+(?!CONSTRAINT\b)/i, `ADD CONSTRAINT ${name} `)};`,
+      };
+    }
     case 'create-sequence':
       if (change.ifNotExists) return null;
       return { what: 'CREATE SEQUENCE', help: 'Use CREATE SEQUENCE IF NOT EXISTS.', sql: insert(/^CREATE\s+(?:TEMP(?:ORARY)?\s+|UNLOGGED\s+)?SEQUENCE/i, 'IF NOT EXISTS') };
@@ -120,4 +128,19 @@ function robust(change: Change): { what: string; help: string; sql?: string } | 
     default:
       return null;
   }
+}
+
+/** The ALTER TABLE with its sub-command's leading keywords replaced (`ADD` → `ADD COLUMN IF NOT EXISTS`). */
+function subCommand(change: Change & { table: { schema: string; name: string } }, lead: RegExp, words: string): string | undefined {
+  const sub = subCommandText(change);
+  if (!lead.test(sub)) return undefined;
+  return `ALTER TABLE ${formatQualified(change.table)} ${sub.replace(lead, words)};`;
+}
+
+/** The Change's ALTER TABLE sub-command, without the `ALTER TABLE name` of a single-command statement. */
+function subCommandText(change: Change): string {
+  const text = changeText(change);
+  if (text !== change.statement.text) return text;
+  const name = '(?:"(?:[^"]|"")+"|[\\w$]+)';
+  return text.replace(new RegExp(`^\\s*ALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?${name}(?:\\s*\\.\\s*${name})?\\s+`, 'i'), '');
 }

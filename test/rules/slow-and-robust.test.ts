@@ -39,6 +39,15 @@ describe('prefer-robust-statements', () => {
     const f = await lintRule(rule, { history: H, sql });
     expect(f.map((x) => x.location.line)).toEqual([1, 2]);
     expect(f[0]!.fix!.steps[0]!.sql).toBe('CREATE TABLE IF NOT EXISTS audit (id bigint);');
+    expect(f[1]!.fix!.steps[0]!.sql).toBe('ALTER TABLE orders ADD COLUMN IF NOT EXISTS audited_at timestamptz;');
+  });
+  it('gives re-runnable SQL for DROP COLUMN and ADD CONSTRAINT', async () => {
+    const sql = 'ALTER TABLE "orders" DROP note;\nALTER TABLE orders ADD UNIQUE (customer_id);\nVACUUM orders;';
+    const f = await lintRule(rule, { history: H, sql });
+    expect(f.map((x) => x.fix!.steps[0]!.sql)).toEqual([
+      'ALTER TABLE orders DROP COLUMN IF EXISTS note;',
+      'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_customer_id_key, ADD CONSTRAINT orders_customer_id_key UNIQUE (customer_id);',
+    ]);
   });
   it('fires for a tool known to run statements one by one', async () => {
     expect(await lintRule(rule, { history: H, sql: 'ALTER TABLE orders ADD COLUMN a text;\nALTER TABLE orders ADD COLUMN b text;', layout: 'dbmate' })).toHaveLength(1);
