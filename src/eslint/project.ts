@@ -16,6 +16,7 @@ import { extractFile } from '../code/extract-file.js';
 import type { Extractor } from '../code/extractor.js';
 import { extractors } from '../code/extractors/index.js';
 import type { FileFacts } from '../code/facts.js';
+import { CONFIG_FILES } from '../config/load.js';
 import { codeContext, FileSelection, isGeneratedClient } from '../code/files.js';
 import { linkFacts, type OrmConfig } from '../code/link.js';
 import type { Reference } from '../code/reference.js';
@@ -26,7 +27,7 @@ import type { LiveSource } from '../engine/types.js';
 import type { GatherError, GatheredMigrations, PluginSettings } from './gather.js';
 import { SyncWorker, WorkerCallError } from './sync-worker.js';
 
-/** A failed build is retried after this long (the user may be fixing the config or fetching the base ref). */
+/** A failed build is retried after this long (the user may be fetching the base ref), or when a config file changes. */
 const RETRY_AFTER_MS = 3000;
 
 interface Stamp {
@@ -76,7 +77,7 @@ export class ProjectIndex {
   readonly root: string;
   readonly settings: PluginSettings;
   private migrations: MigrationState | undefined;
-  private failure: { error: ProjectError; at: number } | undefined;
+  private failure: { error: ProjectError; at: number; watched: Stamp[] } | undefined;
   private readonly readCache = new Map<string, { key: string; read: ReadMigration }>();
   private code: Map<string, CodeEntry> | undefined;
   private codeNames: Set<string> = new Set();
@@ -94,7 +95,7 @@ export class ProjectIndex {
   /** The current migrations, gathered again when a watched file changed. Throws ProjectError. */
   current(): MigrationState {
     if (this.failure) {
-      if (Date.now() - this.failure.at < RETRY_AFTER_MS) throw this.failure.error;
+      if (Date.now() - this.failure.at < RETRY_AFTER_MS && !changed(this.failure.watched)) throw this.failure.error;
       this.failure = undefined;
     }
     if (this.migrations && !changed(this.migrations.watched)) return this.migrations;
@@ -102,11 +103,20 @@ export class ProjectIndex {
       this.migrations = this.build();
     } catch (error) {
       const failure = error instanceof ProjectError ? error : new ProjectError({ message: describeError(error) });
-      this.failure = { error: failure, at: Date.now() };
+      this.failure = { error: failure, at: Date.now(), watched: this.configFiles() };
       this.migrations = undefined;
       throw failure;
     }
     return this.migrations;
+  }
+
+  /** Every place a configuration can come from: a failed build is retried at once when one of them changes. */
+  private configFiles(): Stamp[] {
+    const names = [...(this.settings.config ? [this.settings.config] : CONFIG_FILES), 'package.json'];
+    return names.map((name) => {
+      const path = resolve(this.root, name);
+      return { path, stamp: stampOf(path) };
+    });
   }
 
   /** The migrations of the last check, without checking again (one check per linted file is enough). */

@@ -92,11 +92,8 @@ export function analyzeMigration(project: ProjectIndex, file: string, text: stri
 function messageOf(finding: Finding): string {
   const parts = [finding.message];
   if (finding.help) parts.push(finding.help);
-  const refs = finding.references;
-  if (refs.length > 0) {
-    const shown = refs.slice(0, 3).map((r) => `${r.location.path}:${r.location.line}${r.source === 'worktree' ? '' : ` (${r.ref ?? r.source})`}`);
-    parts.push(`Used at ${shown.join(', ')}${refs.length > 3 ? ` and ${refs.length - 3} more` : ''}.`);
-  }
+  const places = [...new Set(finding.references.map((r) => `${r.location.path}:${r.location.line}${r.source === 'worktree' ? '' : ` (${r.ref ?? r.source})`}`))];
+  if (places.length > 0) parts.push(`Used at ${places.slice(0, 3).join(', ')}${places.length > 3 ? ` and ${places.length - 3} more` : ''}.`);
   return parts.join(' ');
 }
 

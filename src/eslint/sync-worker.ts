@@ -5,11 +5,13 @@
  * sources it imports with the TypeScript compiler through a module hook.
  */
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { GatherReply, GatherRequest } from './gather.js';
 
-/** A first call also loads the worker's modules (ts-morph, the extractors): allow for a slow machine. */
-const DEFAULT_TIMEOUT_MS = 120_000;
+/** A first call also loads the worker's modules (ts-morph, the extractors), and a first scan of a large base ref takes a while. */
+const DEFAULT_TIMEOUT_MS = 300_000;
 
 export class WorkerCallError extends Error {
   override readonly name = 'WorkerCallError';
@@ -37,8 +39,15 @@ export class SyncWorker {
         return reply.value as GatherReply<R>;
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new WorkerCallError(`the rollsafe worker did not answer a ${request.kind} request within ${Math.round(timeoutMs / 1000)} s`);
-      Atomics.wait(this.counter, 0, seen, left);
+      if (left <= 0) {
+        this.terminate();
+        throw new WorkerCallError(`the rollsafe worker did not answer a ${request.kind} request within ${Math.round(timeoutMs / 1000)} s`);
+      }
+      // In slices: a thread that died never notifies, and its threadId turns -1 before any event can run.
+      if (Atomics.wait(this.counter, 0, seen, Math.min(left, 250)) === 'timed-out' && this.worker?.threadId === -1) {
+        this.terminate();
+        throw new WorkerCallError('the rollsafe worker stopped unexpectedly');
+      }
       seen = Atomics.load(this.counter, 0);
     }
   }
@@ -77,21 +86,41 @@ export class SyncWorker {
   }
 }
 
-// CommonJS, because eval workers are scripts; the entry module is imported once the hooks are in place.
+// CommonJS, because eval workers are scripts. A worker that cannot start answers every call with why.
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
-if (workerData.hooks) require('node:module').register('data:text/javascript,' + encodeURIComponent(workerData.hooks));
-import(workerData.entry);
+const fail = (error) => {
+  const counter = new Int32Array(workerData.signal);
+  const message = 'the rollsafe worker could not start: ' + ((error && error.stack) || String(error));
+  workerData.port.on('message', ({ id }) => {
+    workerData.port.postMessage({ id, ok: false, message });
+    Atomics.add(counter, 0, 1);
+    Atomics.notify(counter, 0);
+  });
+};
+try {
+  if (workerData.hooks) require('node:module').register('data:text/javascript,' + encodeURIComponent(workerData.hooks));
+  import(workerData.entry).catch(fail);
+} catch (error) {
+  fail(error);
+}
 `;
 
-/** Module hooks that run `.ts` sources: `./x.js` resolves to `./x.ts` when only that exists, compiled by TypeScript. */
+/**
+ * Module hooks that run `.ts` sources: `./x.js` resolves to `./x.ts` when only that exists, compiled by
+ * TypeScript (loaded only on a cache miss; compiled modules are kept in the temp folder by size and mtime).
+ */
 function typescriptHooks(): string {
   const typescript = createRequire(import.meta.url).resolve('typescript');
+  const cache = join(tmpdir(), 'rollsafe-eslint-worker-ts');
   return `
-import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-const ts = createRequire(${JSON.stringify(typescript)})(${JSON.stringify(typescript)});
+const cache = ${JSON.stringify(cache)};
+let ts;
 export async function resolve(specifier, context, next) {
   if (context.parentURL && context.parentURL.endsWith('.ts') && specifier.startsWith('.') && specifier.endsWith('.js')) {
     const url = new URL(specifier, context.parentURL);
@@ -103,10 +132,22 @@ export async function resolve(specifier, context, next) {
 export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const file = fileURLToPath(url);
+  const stat = statSync(file);
+  const cached = join(cache, createHash('sha1').update(file + ':' + stat.size + ':' + stat.mtimeMs).digest('hex') + '.js');
+  if (existsSync(cached)) return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
+  ts ??= createRequire(${JSON.stringify(typescript)})(${JSON.stringify(typescript)});
   const output = ts.transpileModule(readFileSync(file, 'utf8'), {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText;
+  try {
+    mkdirSync(cache, { recursive: true });
+    const temp = cached + '.' + process.pid + '.tmp';
+    writeFileSync(temp, output);
+    renameSync(temp, cached);
+  } catch {
+    // a read-only temp folder: compile again next time
+  }
   return { format: 'module', source: output, shortCircuit: true };
 }
 `;
