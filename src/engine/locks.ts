@@ -723,12 +723,3 @@ export function constraintName(after: Schema, on: QualifiedName, spec: Constrain
   const found = [...(t?.constraints ?? [])].reverse().find((c) => c.type === spec.type && c.columns.join(',') === spec.columns.join(','));
   return found?.name ?? `${on.name}_${spec.columns[0] ?? 'new'}_${spec.type === 'foreign-key' ? 'fkey' : spec.type === 'check' ? 'check' : 'key'}`;
 }
-
-/** The transaction of the step, and the steps before it in the same transaction (locks still held). */
-export function heldBefore(steps: readonly ChangeStep[], transactions: readonly StepTransaction[], index: number): ChangeStep[] {
-  const id = transactions[index]?.id;
-  if (id === null || id === undefined) return [];
-  const out: ChangeStep[] = [];
-  for (let i = 0; i < index; i++) if (transactions[i]!.id === id && steps[i]!.change.statement.index !== steps[index]!.change.statement.index) out.push(steps[i]!);
-  return out;
-}
