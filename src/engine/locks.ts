@@ -14,7 +14,7 @@ import type { Migration } from '../migrations/migration.js';
 import { objectKey, type Schema, type Table } from '../schema/model.js';
 import { formatQualified } from '../sql/quote.js';
 import type { Change, ConstraintSpec, LockMode, QualifiedName, TypeRef } from '../sql/types.js';
-import type { ChangeStep, LockInfo, RuleContext } from './types.js';
+import type { LockInfo, RuleContext } from './types.js';
 
 const STRENGTH: Record<LockMode, number> = {
   'ACCESS SHARE': 1,
