@@ -14,8 +14,9 @@ export const INFORMATION_URI = 'https://github.com/rollsafe/rollsafe';
 /** The key of rollsafe's own fingerprint in `partialFingerprints` (GitHub adds its line hash beside it). */
 export const FINGERPRINT_KEY = 'rollsafeFindingHash/v1';
 
-/** Related locations named in the message; the rest are still listed. */
+/** Related locations named in the message; the rest are still listed, up to what code scanning keeps. */
 const LINKED_REFERENCES = 5;
+const MAX_RELATED_LOCATIONS = 1000;
 
 export interface SarifOptions {
   /** rollsafe's version, for `tool.driver.version`. */
@@ -138,7 +139,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): object {
       level: level(finding.severity),
       message: { text: resultMessage(finding) },
       locations: [{ physicalLocation: physicalLocation(finding.location) }],
-      ...(finding.references.length ? { relatedLocations: finding.references.map((r, i) => relatedLocation(r, i + 1)) } : {}),
+      ...(finding.references.length ? { relatedLocations: finding.references.slice(0, MAX_RELATED_LOCATIONS).map((r, i) => relatedLocation(r, i + 1)) } : {}),
       partialFingerprints: { [FINGERPRINT_KEY]: findingFingerprint(finding, lineText(finding)) },
       ...(properties ? { properties } : {}),
     };
