@@ -1,0 +1,60 @@
+/**
+ * The real `eslint` CLI on the shop fixture, with the fixture's own flat config importing the plugin as a
+ * user would (`rollsafe/eslint-plugin`, resolved to the built dist/ through a linked node_modules).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { TestRepo } from '../support/git-repo.js';
+import { shopRepo } from './project.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const ESLINT = join(ROOT, 'node_modules', '.bin', 'eslint');
+let repo: TestRepo;
+
+beforeAll(() => {
+  if (!existsSync(join(ROOT, 'dist', 'src', 'eslint', 'index.js'))) {
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  }
+  repo = shopRepo();
+  mkdirSync(join(repo.root, 'node_modules'));
+  symlinkSync(ROOT, join(repo.root, 'node_modules', 'rollsafe'), 'dir');
+  symlinkSync(join(ROOT, 'node_modules', 'typescript-eslint'), join(repo.root, 'node_modules', 'typescript-eslint'), 'dir');
+}, 120_000);
+afterAll(() => repo?.remove());
+
+interface EslintResult {
+  filePath: string;
+  messages: { ruleId: string | null; line: number; column: number; severity: number; message: string }[];
+}
+
+it('reports code and migrations with the recommended flat config, and exits 1', () => {
+  const run = spawnSync(ESLINT, ['--format', 'json', '.'], { cwd: repo.root, encoding: 'utf8', env: { ...process.env, GITHUB_BASE_REF: '' } });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(1);
+  const results = JSON.parse(run.stdout) as EslintResult[];
+  const found = results.flatMap((r) => r.messages.map((m) => `${relative(repo.root, r.filePath)}:${m.line}:${m.column} ${m.ruleId}`));
+  expect(found.filter((f) => f.startsWith('src/'))).toEqual([
+    'src/api/profile.ts:7:41 rollsafe/no-dropped-column',
+    'src/carts.ts:6:75 rollsafe/no-dropped-table',
+    'src/carts.ts:8:89 rollsafe/no-dropped-table',
+    'src/carts.ts:10:68 rollsafe/no-dropped-column',
+    'src/carts.ts:12:64 rollsafe/no-dropped-column',
+    'src/db/schema.ts:6:3 rollsafe/no-dropped-column',
+    'src/db/schema.ts:7:3 rollsafe/no-dropped-column',
+    'src/search.ts:7:86 rollsafe/no-unknown-column',
+    'src/search.ts:9:63 rollsafe/no-unknown-column',
+  ]);
+  expect(found).toEqual(
+    expect.arrayContaining([
+      'db/migrations/004_drop_nickname.sql:1:1 rollsafe/dropped-column-in-use',
+      'db/migrations/005_rename_name.sql:1:1 rollsafe/renamed-column-in-use',
+      'db/migrations/006_drop_carts.sql:1:1 rollsafe/dropped-table-in-use',
+      'db/migrations/007_email_index.sql:2:1 rollsafe/require-concurrent-index',
+      'db/migrations/008_rename_vendors.sql:1:1 rollsafe/renamed-table-in-use',
+    ]),
+  );
+  // Deployed migrations and the disabled statement stay quiet.
+  expect(found.filter((f) => /00[123]_|007_email_index\.sql:5:.*require-concurrent-index/.test(f))).toEqual([]);
+}, 120_000);
