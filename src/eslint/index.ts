@@ -8,7 +8,7 @@
  * with the `rollsafe/sql` language, get every migration rule of the engine. See docs/eslint.md.
  */
 import { readFileSync } from 'node:fs';
-import type { ESLint, Linter } from 'eslint';
+import type { ESLint, Linter, Rule } from 'eslint';
 import { loadParser } from '../sql/parser.js';
 import { codeRules, migrationRules, migrationRuleSeverities } from './rules.js';
 import { sqlLanguage } from './sql-language.js';
@@ -37,7 +37,7 @@ type Language = NonNullable<ESLint.Plugin['languages']>[string];
 
 const plugin = {
   meta: { name: 'rollsafe', version: version(), namespace: 'rollsafe' },
-  rules: { ...codeRules, ...migrationRules },
+  rules: { ...codeRules, ...migrationRules } as Record<string, Rule.RuleModule>,
   languages: { sql: sqlLanguage as unknown as Language },
   configs: {} as { recommended: Linter.Config[]; 'recommended-code': Linter.Config; 'recommended-sql': Linter.Config },
 } satisfies ESLint.Plugin;
@@ -67,4 +67,5 @@ plugin.configs['recommended-sql'] = recommendedSql;
 
 export default plugin;
 export { sqlLanguage, SqlSourceCode } from './sql-language.js';
+export { migrationsCacheKey } from './cache-key.js';
 export type { PluginSettings } from './gather.js';

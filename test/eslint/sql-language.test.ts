@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { Linter, RuleTester } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
-import plugin, { sqlLanguage, SqlSourceCode } from '../../src/eslint/index.js';
+import plugin, { sqlLanguage, type SqlSourceCode } from '../../src/eslint/index.js';
 import { readText, shopRepo } from './project.js';
 
 RuleTester.describe = describe;
