@@ -4,9 +4,15 @@ import { dbmateLayout } from './dbmate.js';
 import { drizzleLayout } from './drizzle.js';
 import { flywayLayout } from './flyway.js';
 import { golangMigrateLayout } from './golang-migrate.js';
+import { knexLayout } from './knex.js';
+import { kyselyLayout } from './kysely.js';
+import { mikroOrmLayout } from './mikro-orm.js';
+import { nodePgMigrateLayout } from './node-pg-migrate.js';
 import { prismaLayout } from './prisma.js';
+import { sequelizeLayout } from './sequelize.js';
 import { sqlLayout } from './sql.js';
 import { supabaseLayout } from './supabase.js';
+import { typeormLayout } from './typeorm.js';
 
 /**
  * Every migration tool rollsafe reads, one module each. Adding a tool: one new file in this folder and one
@@ -19,6 +25,12 @@ export const layouts: readonly MigrationLayout[] = [
   flywayLayout,
   dbmateLayout,
   golangMigrateLayout,
+  typeormLayout,
+  mikroOrmLayout,
+  nodePgMigrateLayout,
+  kyselyLayout,
+  sequelizeLayout,
+  knexLayout,
   sqlLayout,
 ];
 
