@@ -6,6 +6,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { normalizeFile } from '../sql/normalize.js';
 import { parseSqlFile, type SqlFile } from '../sql/statements.js';
+import { readScriptMigration } from '../sql/script-migrations/index.js';
 import type { Change } from '../sql/types.js';
 import { replay, type ReplayResult } from './replay.js';
 
@@ -15,6 +16,11 @@ export interface ReadMigration {
   file?: SqlFile;
   changes: Change[];
   diagnostics: Diagnostic[];
+  /**
+   * TS/JS migrations (issue 6): the calls of the tool's API in `up` that were read into Changes, and those
+   * reported as `unanalysed-statement` diagnostics.
+   */
+  calls?: { analysed: number; unanalysed: number };
 }
 
 export interface SetHistory {
@@ -25,7 +31,8 @@ export interface SetHistory {
 
 /** Parse and normalize one migration (the SQL parser must be loaded). */
 export function readMigration(migration: Migration, searchPath: readonly string[] = ['public']): ReadMigration {
-  if (migration.language !== 'sql') return { migration, changes: [], diagnostics: [] };
+  // TS/JS migrations (Knex, Kysely, TypeORM…) are read statically by their tool's reader (issue 6).
+  if (migration.language !== 'sql') return { migration, ...readScriptMigration(migration, searchPath) };
   const file = parseSqlFile(migration.path, migration.sql ?? migration.text);
   const normalized = normalizeFile(file, { searchPath: [...searchPath] });
   return { migration, file, changes: normalized.changes, diagnostics: [...file.diagnostics, ...normalized.diagnostics] };
