@@ -6,6 +6,7 @@ import type { CodeSuppression } from '../code/facts.js';
 import type { Migration, TransactionMode } from '../migrations/migration.js';
 import { objectKey, type Schema } from '../schema/model.js';
 import type { SqlFile } from '../sql/statements.js';
+import { scriptSuppressionComments } from '../sql/script-migrations/suppressions.js';
 import type { QualifiedName } from '../sql/types.js';
 import { parseSuppressionComment } from '../suppression-comment.js';
 import { compareStrings } from '../compare.js';
@@ -169,6 +170,14 @@ function capSeverity(computed: Severity, configured: Severity, ruleDefault: Seve
 
 function parseMigrationSuppressions(prepared: PreparedMigration): MigrationSuppression[] {
   const file = prepared.file;
+  // TS/JS migrations (issue 6): `//` comments, each for the next line of code (a call or a builder step).
+  if (!file && prepared.migration.language !== 'sql') {
+    return scriptSuppressionComments(prepared.migration).flatMap((c) => {
+      const parsed = parseSuppressionComment(c.comment);
+      if (!parsed) return [];
+      return [{ ...parsed, location: c.location, migration: prepared.migration.path, used: false, ...(parsed.scope === 'next' && c.targetLine !== undefined ? { targetLine: c.targetLine } : {}) }];
+    });
+  }
   if (!file || !file.text.includes('rollsafe-ignore')) return [];
   const out: MigrationSuppression[] = [];
   for (const comment of file.comments()) {
@@ -188,8 +197,9 @@ function parseMigrationSuppressions(prepared: PreparedMigration): MigrationSuppr
 
 function suppressedInMigration(finding: Finding, suppressions: MigrationSuppression[]): boolean {
   const line = finding.statement?.location.line ?? finding.location.line;
+  // A comment above a builder step inside a call (`t.dropColumn('x')`) targets the finding's own line.
   const hit = suppressions.find(
-    (s) => s.rules.includes(finding.rule) && (s.scope === 'file' || (s.targetLine !== undefined && s.targetLine === line)),
+    (s) => s.rules.includes(finding.rule) && (s.scope === 'file' || (s.targetLine !== undefined && (s.targetLine === line || s.targetLine === finding.location.line))),
   );
   if (hit) hit.used = true;
   return hit !== undefined;
