@@ -1,17 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { FINGERPRINT_KEY, formatSarif, toSarif } from '../../src/report/sarif.js';
+import { sarifValidator } from '../support/sarif-schema.js';
 import { CONTROL_CHARS, DROP_MIGRATION, dropFinding, emptyResult, INDEX_MIGRATION, sampleResult } from './sample-result.js';
-
-/** The official schema (test/sarif/README.md): draft-04, loaded as draft-07 with `id` → `$id`; formats unchecked. */
-function sarifValidator(): ReturnType<Ajv['compile']> {
-  const schema = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'sarif', 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
-  const { $schema: _draft, id, ...rest } = schema;
-  return new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile({ $id: id as string, ...rest });
-}
 
 const validate = sarifValidator();
 
