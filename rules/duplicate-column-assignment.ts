@@ -1,5 +1,4 @@
 import { defineRule } from '../src/engine/rule.js';
-import { parseSql } from '../src/sql/parser.js';
 import type { Change } from '../src/sql/types.js';
 
 export default defineRule({
@@ -67,40 +66,11 @@ function columnNames(change: Change, added: Map<number, Set<string>>): string[] 
       return [];
     }
     case 'dml':
-      return change.op === 'update' || change.op === 'insert' || change.op === 'merge' ? assignedColumns(change.statement.text) : [];
+      // Each assignment list on its own: a duplicate inside any one of them.
+      return change.assignments.find((list) => duplicates(list).length > 0) ?? [];
     default:
       return [];
   }
-}
-
-/** Target columns of UPDATE … SET, INSERT (…) and MERGE actions, from the statement (Changes do not carry them). */
-function assignedColumns(text: string): string[] {
-  let tree: unknown;
-  try {
-    tree = parseSql(text);
-  } catch {
-    return [];
-  }
-  const stmt = (tree as { stmts?: { stmt?: Record<string, unknown> }[] }).stmts?.[0]?.stmt ?? {};
-  const targets = (list: unknown): string[] =>
-    (Array.isArray(list) ? list : [])
-      .map((t) => (t as { ResTarget?: { name?: string; indirection?: unknown[] } }).ResTarget)
-      // `SET a.x = …` assigns part of a composite column, not the whole column.
-      .filter((t): t is { name: string } => typeof t?.name === 'string' && !(t as { indirection?: unknown[] }).indirection?.length)
-      .map((t) => t.name);
-  const update = stmt.UpdateStmt as { targetList?: unknown } | undefined;
-  if (update) return targets(update.targetList);
-  const insert = stmt.InsertStmt as { cols?: unknown } | undefined;
-  if (insert) return targets(insert.cols);
-  const merge = stmt.MergeStmt as { mergeWhenClauses?: unknown[] } | undefined;
-  if (merge) {
-    // Each WHEN clause is its own assignment list; report a duplicate inside any one of them.
-    for (const clause of merge.mergeWhenClauses ?? []) {
-      const names = targets((clause as { MergeWhenClause?: { targetList?: unknown } }).MergeWhenClause?.targetList);
-      if (duplicates(names).length) return names;
-    }
-  }
-  return [];
 }
 
 function duplicates(names: readonly string[]): string[] {

@@ -1,5 +1,4 @@
 import { defineRule } from '../src/engine/rule.js';
-import { scanSql } from '../src/sql/parser.js';
 
 /** NAMEDATALEN - 1: Postgres truncates longer identifiers (with only a NOTICE). */
 const MAX_BYTES = 63;
@@ -49,23 +48,9 @@ CREATE INDEX orders_customer_created_idx ON orders (customer_id, created_at);
       const statement = change.statement;
       if (seen.has(statement.index) || !NAMING.has(statement.type)) continue;
       seen.add(statement.index);
-      // The parser already truncated names in the Changes: read the statement's own tokens.
-      let tokens: ReturnType<typeof scanSql>;
-      try {
-        tokens = scanSql(statement.text);
-      } catch {
-        continue;
-      }
-      const reported = new Set<string>();
-      for (const token of tokens) {
-        if (token.tokenName !== 'IDENT') continue;
-        const name = token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase();
-        const bytes = Buffer.byteLength(name, 'utf8');
-        if (bytes <= MAX_BYTES || reported.has(name)) continue;
-        reported.add(name);
-        const truncated = truncate(name);
+      for (const name of statement.longIdentifiers ?? []) {
         ctx.report({
-          message: `The identifier "${name}" is ${bytes} bytes long; Postgres truncates it to 63 bytes ("${truncated}") without an error.`,
+          message: `The identifier "${name}" is ${Buffer.byteLength(name, 'utf8')} bytes long; Postgres truncates it to 63 bytes ("${truncate(name)}") without an error.`,
           help: 'Shorten the name to 63 bytes or less.',
           location: change.location,
           statement,

@@ -8,6 +8,7 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceLocation } from '../location.js';
+import { scanSql } from './parser.js';
 import { bodyLanguage, bodyStatements } from './plpgsql.js';
 import { parseSqlFile, type SqlFile, type SqlStatement } from './statements.js';
 import type { Change, StatementInfo } from './types.js';
@@ -61,11 +62,34 @@ export function normalizeFile(file: SqlFile, options: NormalizeOptions = {}): No
   return result;
 }
 
+/** NAMEDATALEN - 1. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** Identifiers over 63 bytes, read from the statement's tokens (22 characters can already be 64 bytes of UTF-8). */
+function longIdentifiers(text: string): string[] {
+  if (!/[^\s,;()."']{22,}/.test(text)) return [];
+  let tokens;
+  try {
+    tokens = scanSql(text);
+  } catch {
+    return [];
+  }
+  const out = new Set<string>();
+  for (const token of tokens) {
+    if (token.tokenName !== 'IDENT') continue;
+    const name = token.text.startsWith('"') ? token.text.slice(1, -1).replace(/""/g, '"') : token.text.toLowerCase();
+    if (Buffer.byteLength(name, 'utf8') > MAX_IDENTIFIER_BYTES) out.add(name);
+  }
+  return [...out];
+}
+
 /** Normalize one statement of `file` into `into` (its changes, diagnostics and function-body changes). */
 export function normalizeStatement(file: SqlFile, statement: SqlStatement, session: SessionState, into: NormalizeResult): void {
   const info: StatementInfo = { index: statement.index, type: statement.type, text: statement.text, location: statement.location };
   const searchPath = session.searchPath.filter((s) => s !== '$user' && s !== 'pg_temp' && s !== 'pg_catalog');
   if (searchPath.length > 1) info.searchPath = searchPath;
+  const long = longIdentifiers(statement.text);
+  if (long.length) info.longIdentifiers = long;
   const ctx: StatementContext = { file, stmt: statement, info, session, diagnostics: into.diagnostics };
   if (statement.type === 'DoStmt' || statement.type === 'CreateFunctionStmt') {
     const nested = nestedChanges(ctx);

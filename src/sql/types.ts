@@ -97,6 +97,8 @@ export interface StatementInfo {
    * first schema; an object found only in a later one is resolved there when the schema is replayed.
    */
   searchPath?: string[];
+  /** Identifiers of the statement longer than 63 bytes, as written: Postgres truncates them (the AST already holds the cut names). */
+  longIdentifiers?: string[];
 }
 
 interface ChangeBase {
@@ -219,6 +221,8 @@ export type Change = ChangeBase &
         table?: QualifiedName;
         hasWhere: boolean;
         reads: ColumnRead[];
+        /** Target columns assigned, one list per assignment list (INSERT's column list, UPDATE SET, each MERGE action). */
+        assignments: string[][];
       }
     | {
         /** Anything parsed but not modelled (GRANT, COMMENT, CREATE POLICY…). `description` names it for people. */

@@ -184,7 +184,25 @@ export function dml(ctx: StatementContext, type: string, node: NodeMap): ChangeB
     op,
     hasWhere: node.whereClause !== undefined || (op === 'merge' && node.joinCondition !== undefined),
     reads: queryReads(ctx, { [type]: node }),
+    assignments: assignmentLists(op, node),
   };
   if (relation) change.table = rangeVarName(ctx, relation);
   return change;
+}
+
+/** Whole-column targets of INSERT (…), UPDATE SET and each MERGE action (`SET a.x = …` assigns part of a composite column). */
+function assignmentLists(op: string, node: NodeMap): string[][] {
+  const targets = (list: unknown): string[] =>
+    (Array.isArray(list) ? list : [])
+      .map((t) => (t as { ResTarget?: { name?: string; indirection?: unknown[] } }).ResTarget)
+      .filter((t): t is { name: string; indirection?: unknown[] } => typeof t?.name === 'string' && !t.indirection?.length)
+      .map((t) => t.name);
+  if (op === 'update') return [targets(node.targetList)];
+  if (op === 'insert') return node.cols ? [targets(node.cols)] : [];
+  if (op === 'merge') {
+    return (Array.isArray(node.mergeWhenClauses) ? node.mergeWhenClauses : [])
+      .map((clause) => targets((clause as { MergeWhenClause?: { targetList?: unknown } }).MergeWhenClause?.targetList))
+      .filter((list) => list.length > 0);
+  }
+  return [];
 }
