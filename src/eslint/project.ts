@@ -27,6 +27,8 @@ import type { LiveSource } from '../engine/types.js';
 import type { GatherError, GatheredMigrations, PluginSettings } from './gather.js';
 import { SyncWorker, WorkerCallError } from './sync-worker.js';
 
+/** How long the commit of a live ref (the base) is taken as known before git is asked again. */
+const REF_RECHECK_MS = 5000;
 /** A failed build is retried after this long (the user may be fetching the base ref), or when a config file changes. */
 const RETRY_AFTER_MS = 3000;
 
@@ -38,6 +40,8 @@ interface Stamp {
 
 interface CodeEntry {
   facts: FileFacts;
+  /** The text the facts come from, when the index read it (not for facts from the worker's scan). */
+  text?: string;
   /** Stamp of the file on disk when its facts were last read from disk. */
   stamp: string;
 }
@@ -80,10 +84,13 @@ export class ProjectIndex {
   private failure: { error: ProjectError; at: number; watched: Stamp[] } | undefined;
   private readonly readCache = new Map<string, { key: string; read: ReadMigration }>();
   private code: Map<string, CodeEntry> | undefined;
+  /** Paths in `code` whose facts other files link against (see declaresForOthers). */
+  private declaring = new Set<string>();
   private codeNames: Set<string> = new Set();
   private codeVersion = 0;
   private worktreeIndex: { version: number; source: LiveSource; suppressions: Map<string, NonNullable<FileFacts['suppressions']>> } | undefined;
   private liveRefs: { key: string; sources: LiveSource[] } | undefined;
+  private readonly commits = new Map<string, { sha: string; at: number }>();
   private selection: FileSelection | undefined;
   private mentionsKnownName: (text: string) => boolean = () => false;
 
@@ -162,31 +169,34 @@ export class ProjectIndex {
     const state = this.known();
     if (!this.isCode(path) || isGeneratedClient(path, text)) return null;
     const code = this.codeFacts(state);
-    const facts = extractWith(path, text, this.mentionsKnownName);
     const previous = code.get(path);
-    if (facts) {
-      if (!previous || !sameFacts(previous.facts, facts)) {
-        code.set(path, { facts, stamp: previous?.stamp ?? stampOf(join(this.root, path)) });
-        this.codeVersion++;
-      }
-    } else if (previous) {
-      code.delete(path);
-      this.codeVersion++;
-    }
+    // ESLint lints a file again for each change elsewhere in an editor: the same text gives the same facts.
+    if (previous?.text === text) return previous.facts;
+    const facts = extractWith(path, text, this.mentionsKnownName);
+    this.setEntry(path, facts ? { facts, text, stamp: previous?.stamp ?? stampOf(join(this.root, path)) } : undefined);
     return facts;
   }
 
   /**
-   * References of one file after linking it with the declarations of the rest of the project (models,
-   * exported query-builder instances, ORM defaults), which are checked against the disk first.
+   * References of one file after linking it with what the rest of the project declares for it (models of
+   * the ORMs it uses, ORM defaults, exported query-builder instances), checked against the disk first.
    */
   link(facts: FileFacts): Reference[] {
     const state = this.known();
     const code = this.codeFacts(state);
+    const orms = new Set([...facts.usages.map((u) => u.orm), ...facts.models.filter((m) => m.extends !== undefined).map((m) => m.orm)]);
+    const wantsDefaults = facts.models.length > 0 || facts.usages.length > 0;
+    const wantsInstances = (facts.conditionalReferences?.length ?? 0) > 0;
     const related: FileFacts[] = [facts];
-    for (const [path, entry] of code) {
-      if (path === facts.path || !declaresForOthers(entry.facts)) continue;
-      related.push(this.fresh(path, entry).facts);
+    if (orms.size > 0 || wantsDefaults || wantsInstances) {
+      for (const path of this.declaring) {
+        const entry = code.get(path);
+        if (!entry || path === facts.path) continue;
+        const other = entry.facts;
+        const useful =
+          other.models.some((m) => orms.has(m.orm)) || (wantsDefaults && other.ormDefaults !== undefined) || (wantsInstances && (other.instanceExports?.length ?? 0) > 0);
+        if (useful) related.push(this.fresh(path, entry).facts);
+      }
     }
     return linkFacts(related, extractors, this.orm()).filter((r) => r.location.path === facts.path);
   }
@@ -288,7 +298,11 @@ export class ProjectIndex {
     if (this.code) return this.code;
     const reply = sharedWorker().call({ kind: 'worktree', root: this.root, ...this.scanRequest(state) });
     const code = new Map<string, CodeEntry>();
-    for (const facts of reply.files) code.set(facts.path, { facts, stamp: stampOf(join(this.root, facts.path)) });
+    this.declaring = new Set();
+    for (const facts of reply.files) {
+      code.set(facts.path, { facts, stamp: stampOf(join(this.root, facts.path)) });
+      if (declaresForOthers(facts)) this.declaring.add(facts.path);
+    }
     this.code = code;
     this.codeNames = new Set(state.knownNames);
     this.codeVersion++;
@@ -300,25 +314,39 @@ export class ProjectIndex {
     const abs = join(this.root, path);
     const stamp = stampOf(abs);
     if (stamp === entry.stamp) return entry;
-    const code = this.code!;
     let text: string | undefined;
     try {
       text = readFileSync(abs, 'utf8');
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     } catch {
       text = undefined;
     }
-    const facts = text === undefined ? null : extractWith(path, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, this.mentionsKnownName);
-    this.codeVersion++;
-    if (!facts) {
-      code.delete(path);
-      return { facts: { ...entry.facts, references: [], models: [], usages: [] }, stamp };
-    }
-    const next = { facts, stamp };
-    code.set(path, next);
-    return next;
+    const facts = text === undefined ? null : extractWith(path, text, this.mentionsKnownName);
+    const next = facts ? { facts, text: text!, stamp } : undefined;
+    this.setEntry(path, next);
+    return next ?? { facts: { ...entry.facts, references: [], models: [], usages: [] }, stamp };
   }
 
+  /** Replaces (or, with undefined, removes) a file's facts, keeping the list of files that declare for others. */
+  private setEntry(path: string, entry: CodeEntry | undefined): void {
+    const code = this.code!;
+    if (entry) code.set(path, entry);
+    else code.delete(path);
+    if (entry && declaresForOthers(entry.facts)) this.declaring.add(path);
+    else this.declaring.delete(path);
+    this.codeVersion++;
+  }
+
+  /** The commit a live ref points to (it moves on fetch), asked of git at most every few seconds. */
   private commitOf(ref: string): string {
+    const known = this.commits.get(ref);
+    if (known && Date.now() - known.at < REF_RECHECK_MS) return known.sha;
+    const sha = this.resolveCommit(ref);
+    this.commits.set(ref, { sha, at: Date.now() });
+    return sha;
+  }
+
+  private resolveCommit(ref: string): string {
     try {
       return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
         cwd: this.root,
@@ -359,10 +387,6 @@ function forceWanted(extractor: Extractor): Extractor {
 /** Facts other files' usages resolve against. */
 function declaresForOthers(facts: FileFacts): boolean {
   return facts.models.length > 0 || (facts.instanceExports?.length ?? 0) > 0 || facts.ormDefaults !== undefined;
-}
-
-function sameFacts(a: FileFacts, b: FileFacts): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
 }
 
 function configKey(state: MigrationState): string {
