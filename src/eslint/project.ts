@@ -27,6 +27,11 @@ import type { LiveSource } from '../engine/types.js';
 import type { GatherError, GatheredMigrations, PluginSettings } from './gather.js';
 import { SyncWorker, WorkerCallError } from './sync-worker.js';
 
+/**
+ * Migration files are stat-checked at most this often (their folders on every lint): a thousand stats per
+ * linted file would cost more than the rules. People do not save a migration and lint code within it.
+ */
+const FILE_RECHECK_MS = 250;
 /** How long the commit of a live ref (the base) is taken as known before git is asked again. */
 const REF_RECHECK_MS = 5000;
 /** A failed build is retried after this long (the user may be fetching the base ref), or when a config file changes. */
@@ -58,7 +63,12 @@ export interface MigrationState {
   knownNames: string[];
   /** `schema.table` of every table or view the history ever had. */
   knownTables: Set<string>;
-  watched: Stamp[];
+  /** Folders and the config file: stat-checked on every lint (a file added or removed changes its folder). */
+  watchedFolders: Stamp[];
+  /** The migration files themselves: an edit in place changes only the file; checked at most every FILE_RECHECK_MS. */
+  watchedFiles: Stamp[];
+  /** When `watchedFiles` were last checked. */
+  filesCheckedAt: number;
   hasNew: boolean;
 }
 
@@ -105,7 +115,7 @@ export class ProjectIndex {
       if (Date.now() - this.failure.at < RETRY_AFTER_MS && !changed(this.failure.watched)) throw this.failure.error;
       this.failure = undefined;
     }
-    if (this.migrations && !changed(this.migrations.watched)) return this.migrations;
+    if (this.migrations && !this.migrationsChanged(this.migrations)) return this.migrations;
     try {
       this.migrations = this.build();
     } catch (error) {
@@ -115,6 +125,14 @@ export class ProjectIndex {
       throw failure;
     }
     return this.migrations;
+  }
+
+  private migrationsChanged(state: MigrationState): boolean {
+    if (changed(state.watchedFolders)) return true;
+    const now = Date.now();
+    if (now - state.filesCheckedAt < FILE_RECHECK_MS) return false;
+    state.filesCheckedAt = now;
+    return changed(state.watchedFiles);
   }
 
   /** Every place a configuration can come from: a failed build is retried at once when one of them changes. */
@@ -474,23 +492,26 @@ function prepare(root: string, gathered: GatheredMigrations, readCache: Map<stri
     diagnostics,
     knownNames: [...knownNames].sort(),
     knownTables,
-    watched: watchList(root, gathered),
+    ...watchList(root, gathered),
+    filesCheckedAt: Date.now(),
     hasNew: sets.some((s) => s.migrations.some((m) => m.isNew)),
   };
 }
 
 /** The files whose change means gathering again: config, set folders, each migration and its folder. */
-function watchList(root: string, gathered: GatheredMigrations): Stamp[] {
-  const paths = new Set<string>();
-  if (gathered.configPath) paths.add(join(root, gathered.configPath));
+function watchList(root: string, gathered: GatheredMigrations): { watchedFolders: Stamp[]; watchedFiles: Stamp[] } {
+  const folders = new Set<string>();
+  const files = new Set<string>();
+  if (gathered.configPath) folders.add(join(root, gathered.configPath));
   for (const set of gathered.sets) {
-    paths.add(join(root, set.dir));
+    folders.add(join(root, set.dir));
     for (const m of set.migrations) {
-      paths.add(join(root, m.path));
-      paths.add(dirname(join(root, m.path)));
+      files.add(join(root, m.path));
+      folders.add(dirname(join(root, m.path)));
     }
   }
-  return [...paths].map((path) => ({ path, stamp: stampOf(path) }));
+  const stamps = (paths: Set<string>): Stamp[] => [...paths].map((path) => ({ path, stamp: stampOf(path) }));
+  return { watchedFolders: stamps(folders), watchedFiles: stamps(files) };
 }
 
 const projects = new Map<string, ProjectIndex>();
