@@ -252,17 +252,16 @@ export class ProjectIndex {
     return sources;
   }
 
-  /** A migration's text as the layout reads it (blanked sections, statement breaks), for unsaved editor text. */
-  readUnsaved(migration: Migration, text: string): Migration | null {
-    if (text === migration.text) return migration;
+  /** A migration's unsaved editor text as its layout reads it (blanked sections, statement breaks), and the layout's problems. */
+  readUnsaved(migration: Migration, text: string): { migration: Migration; diagnostics: Diagnostic[] } | null {
     const state = this.known();
     const set = state.gathered.sets.find((s) => s.migrations.some((m) => m.path === migration.path));
     if (!set) return null;
     const read = sharedWorker().call({ kind: 'read-migration', root: this.root, dir: set.dir, layout: set.layout, path: migration.path, text });
     if (!read) return null;
-    const { diagnostics: _diagnostics, ...how } = read;
+    const { diagnostics, ...how } = read;
     const transaction = state.gathered.config.transaction;
-    return { ...migration, ...how, text, ...(transaction ? { transaction } : {}) };
+    return { migration: { ...migration, ...how, text, ...(transaction ? { transaction } : {}) }, diagnostics };
   }
 
   /** The prepared sets with one migration read from other text (the rest of its set replayed after it). */

@@ -50,7 +50,11 @@ export function analyzeMigration(project: ProjectIndex, file: string, text: stri
   if (text !== prepared.migration.text) {
     try {
       const unsaved = project.readUnsaved(prepared.migration, text);
-      if (unsaved) ({ sets, diagnostics } = project.withMigration(unsaved));
+      if (unsaved) {
+        const replayed = project.withMigration(unsaved.migration);
+        sets = replayed.sets;
+        diagnostics = [...unsaved.diagnostics, ...replayed.diagnostics];
+      }
     } catch (cause) {
       // The saved version is still checked; the message says why the unsaved one is not.
       if (!(cause instanceof WorkerCallError)) throw cause;

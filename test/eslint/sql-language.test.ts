@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Linter, RuleTester } from 'eslint';
 import { afterAll, describe, expect, it } from 'vitest';
 import plugin, { sqlLanguage, type SqlSourceCode } from '../../src/eslint/index.js';
+import { TestRepo } from '../support/git-repo.js';
 import { readText, shopRepo } from './project.js';
 
 RuleTester.describe = describe;
@@ -155,5 +156,31 @@ describe('eslint-disable comments in migrations', () => {
     expect(lint(statement)).toContain('1:1 rollsafe/require-concurrent-index');
     const problems = lint(`-- rollsafe-ignore require-concurrent-index -- tiny table\n${statement}`);
     expect(problems.filter((p) => p.includes('require-concurrent-index'))).toEqual([]);
+  });
+});
+
+describe('unsaved text read by its layout', () => {
+  // dbmate runs only the `-- migrate:up` sections: the down section is not checked, and a file without an up section is refused.
+  const dbmate = new TestRepo('rollsafe-eslint-dbmate-');
+  afterAll(() => dbmate.remove());
+  dbmate.commit('base', { 'db/migrations/20240101000000_init.sql': '-- migrate:up\nCREATE TABLE notes (id bigint PRIMARY KEY, body text);\n\n-- migrate:down\nDROP TABLE notes;\n' }).tag('base');
+  dbmate.write({ 'db/migrations/20240201000000_index.sql': '-- migrate:up\nSELECT 1;\n\n-- migrate:down\nSELECT 1;\n' });
+  const file = join(dbmate.root, 'db', 'migrations', '20240201000000_index.sql');
+  const linter = new Linter({ cwd: dbmate.root });
+  const lint = (text: string): string[] =>
+    linter.verify(text, [...plugin.configs.recommended, { settings: { rollsafe: { base: 'base' } } }], file).map((m) => `${m.line} ${m.ruleId} ${m.message}`);
+
+  it('checks the up section only', () => {
+    const index = 'CREATE INDEX notes_body_idx ON notes (body);';
+    expect(lint(`-- migrate:up\nSELECT 1;\n\n-- migrate:down\n${index}\n`).filter((p) => p.includes('require-concurrent-index'))).toEqual([]);
+    expect(lint(`-- migrate:up\n${index}\n\n-- migrate:down\nSELECT 1;\n`).filter((p) => p.includes('require-concurrent-index'))).toEqual([
+      expect.stringMatching(/^2 rollsafe\/require-concurrent-index /),
+    ]);
+  });
+
+  it('reports what the layout refuses', () => {
+    expect(lint('CREATE TABLE tags (id bigint PRIMARY KEY);\n').filter((p) => p.includes('valid-migration'))).toEqual([
+      expect.stringMatching(/rollsafe\/valid-migration The file has no `-- migrate:up` line; dbmate refuses to run it\./),
+    ]);
   });
 });
