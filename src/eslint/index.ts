@@ -10,11 +10,13 @@
 import { readFileSync } from 'node:fs';
 import type { ESLint, Linter, Rule } from 'eslint';
 import { loadParser } from '../sql/parser.js';
+import { warmUpWorker } from './project.js';
 import { codeRules, migrationRules, migrationRuleSeverities } from './rules.js';
 import { sqlLanguage } from './sql-language.js';
 
 // ESLint rules are synchronous; the Postgres parser (WASM) loads once, here. ESLint imports plugins as ESM.
 await loadParser();
+warmUpWorker();
 
 /** Files the code rules read: the script files the extractors parse. */
 export const CODE_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];

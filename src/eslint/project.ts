@@ -87,6 +87,11 @@ function sharedWorker(): SyncWorker {
   return worker;
 }
 
+/** Starts the gathering thread ahead of the first lint, while ESLint loads the rest of its configuration. */
+export function warmUpWorker(): void {
+  sharedWorker().warmUp();
+}
+
 export class ProjectIndex {
   readonly root: string;
   readonly settings: PluginSettings;

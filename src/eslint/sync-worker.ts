@@ -52,6 +52,11 @@ export class SyncWorker {
     }
   }
 
+  /** Starts the thread (it loads its modules meanwhile), so that the first call waits less. */
+  warmUp(): void {
+    this.start();
+  }
+
   /** Stops the thread; the next call starts a new one. */
   terminate(): void {
     void this.worker?.terminate();
