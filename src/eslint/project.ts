@@ -72,12 +72,23 @@ export interface MigrationState {
   hasNew: boolean;
 }
 
+/** Why the rules cannot answer: the project cannot be indexed, or (internal) rollsafe failed on the file. */
 export class ProjectError extends Error {
   readonly hint: string | undefined;
-  constructor(error: GatherError) {
+  readonly internal: boolean;
+  constructor(error: GatherError, internal = false) {
     super(error.message);
     this.name = 'ProjectError';
     this.hint = error.hint;
+    this.internal = internal;
+  }
+
+  /** Any failure of an analysis as a ProjectError: rules report it instead of stopping ESLint. */
+  static from(error: unknown): ProjectError {
+    if (error instanceof ProjectError) return error;
+    if (error instanceof WorkerCallError) return new ProjectError({ message: describeError(error) });
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return new ProjectError({ message, hint: 'please report this as a rollsafe bug' }, true);
   }
 }
 
@@ -124,7 +135,7 @@ export class ProjectIndex {
     try {
       this.migrations = this.build();
     } catch (error) {
-      const failure = error instanceof ProjectError ? error : new ProjectError({ message: describeError(error) });
+      const failure = ProjectError.from(error);
       this.failure = { error: failure, at: Date.now(), watched: this.configFiles() };
       this.migrations = undefined;
       throw failure;
@@ -416,9 +427,8 @@ function configKey(state: MigrationState): string {
   return JSON.stringify([config.code ?? null, config.orm ?? null]);
 }
 
-function describeError(error: unknown): string {
-  if (error instanceof WorkerCallError) return `rollsafe could not index the project: ${error.message.split('\n')[0]}`;
-  return error instanceof Error ? error.message : String(error);
+function describeError(error: WorkerCallError): string {
+  return error.message.split('\n')[0]!;
 }
 
 function stampOf(path: string): string {

@@ -12,7 +12,7 @@ import { DOCS_BASE_URL } from '../engine/rule.js';
 import { rules as engineRules } from '../../rules/index.js';
 import { analyzeCode, type CodeAnalysis, type CodeProblem, type CodeRuleName } from './code-analysis.js';
 import type { PluginSettings } from './gather.js';
-import { projectFor, type ProjectError } from './project.js';
+import { ProjectError, projectFor } from './project.js';
 import { analyzeMigration, VALID_MIGRATION, type SqlAnalysis } from './sql-analysis.js';
 import { SqlSourceCode } from './sql-language.js';
 
@@ -45,7 +45,7 @@ function codeAnalysis(context: Rule.RuleContext): CodeAnalysis {
   let analysis = codeAnalyses.get(sourceCode);
   if (!analysis) {
     const file = lintedFile(context);
-    analysis = file ? analyzeCode(projectFor(file, context.cwd, settingsOf(context)), file, sourceCode.text) : { problems: [] };
+    analysis = file ? guarded(() => analyzeCode(projectFor(file, context.cwd, settingsOf(context)), file, sourceCode.text)) : { problems: [] };
     codeAnalyses.set(sourceCode, analysis);
   }
   return analysis;
@@ -55,14 +55,24 @@ function sqlAnalysis(context: Rule.RuleContext, sourceCode: SqlSourceCode): SqlA
   let analysis = sqlAnalyses.get(sourceCode);
   if (!analysis) {
     const file = lintedFile(context);
-    analysis = file ? analyzeMigration(projectFor(file, context.cwd, settingsOf(context)), file, sourceCode.text) : { problems: [] };
+    analysis = file ? guarded(() => analyzeMigration(projectFor(file, context.cwd, settingsOf(context)), file, sourceCode.text)) : { problems: [] };
     sqlAnalyses.set(sourceCode, analysis);
   }
   return analysis;
 }
 
+/** Bad input, a broken config or a rollsafe bug never stops ESLint: it becomes one report on the file. */
+function guarded<A extends { problems: unknown[]; error?: ProjectError }>(analyze: () => A): A | { problems: []; error: ProjectError } {
+  try {
+    return analyze();
+  } catch (error) {
+    return { problems: [], error: ProjectError.from(error) };
+  }
+}
+
 function projectErrorMessage(error: ProjectError): string {
-  return `rollsafe could not index this project: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+  const what = error.internal ? 'rollsafe stopped on this file' : 'rollsafe could not index this project';
+  return `${what}: ${error.message}${error.hint ? ` (${error.hint})` : ''}`;
 }
 
 /** ESLint's JavaScript locations: 1-based lines, 0-based columns. */

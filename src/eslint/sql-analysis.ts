@@ -58,7 +58,7 @@ export function analyzeMigration(project: ProjectIndex, file: string, text: stri
     } catch (cause) {
       // The saved version is still checked; the message says why the unsaved one is not.
       if (!(cause instanceof WorkerCallError)) throw cause;
-      error = new ProjectError({ message: `rollsafe could not read the unsaved text of ${path}: ${cause.message.split('\n')[0]}` });
+      error = new ProjectError({ message: `the unsaved text of ${path} could not be read (${cause.message.split('\n')[0]}); the saved version was checked` });
     }
   }
 
