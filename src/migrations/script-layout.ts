@@ -55,7 +55,11 @@ export function folderTool(dir: string, entries: FolderEntries, repo: RepoFiles)
   return vote;
 }
 
+/** Migrations of another database (`migrations-sqlite`, `migration/mysql`): rollsafe reads Postgres only. */
+const OTHER_DATABASE = /(^|[/_.-])(sqlite3?|mysql2?|mariadb|mssql|sqlserver|oracle)([/_.-]|$)/i;
+
 async function voteFolder(dir: string, entries: FolderEntries, repo: RepoFiles): Promise<ScriptLayoutName | undefined> {
+  if (OTHER_DATABASE.test(dir)) return undefined;
   const scripts = scriptFiles(entries);
   if (scripts.length === 0) return undefined;
   // A folder of SQL with a stray script is a SQL history.

@@ -65,6 +65,15 @@ describe('detection', () => {
     expect((await sets(root)).map((s) => [s.dir, s.layout])).toEqual([['db/migrations', 'sql']]);
   });
 
+  it("leaves another database's migrations alone (rollsafe reads Postgres)", async () => {
+    const root = project({
+      'server/migration/postgres/1-A.ts': typeorm('A1704067200000'),
+      'server/migration/sqlite/1-A.ts': typeorm('A1704067200000'),
+      'db/migrations-mysql/20240101_a.js': knex(),
+    });
+    expect((await sets(root)).map((s) => [s.dir, s.layout])).toEqual([['server/migration/postgres', 'typeorm']]);
+  });
+
   it('tells Kysely from Knex though both call db.schema, and reads what the configured layout says', async () => {
     const root = project({
       'migrations/0001_init.ts': kysely(),

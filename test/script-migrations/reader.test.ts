@@ -151,8 +151,37 @@ export async function up(knex) {
     expect(result.changes).toEqual([]);
     expect(result.diagnostics.map((d) => [d.location.line, d.message.replace(/.*statically: /, '')])).toEqual([
       [3, "it hands `knex` to `addAudit`, which is not defined in this file. Its schema changes are not checked."],
-      [4, 'the table name `process.env.OLD_TABLE` is read from the environment at run time. Its schema changes are not checked.'],
+      [4, 'the table name is `process.env.OLD_TABLE`, read from the environment at run time. Its schema changes are not checked.'],
     ]);
+  });
+
+  it('reads migrations written for several databases as run on Postgres', () => {
+    const text = `const compat = { mysql: config.db.type === 'mysql' || config.db.type === 'mariadb', pg: config.db.type !== 'sqlite' };
+exports.up = async (knex) => {
+  switch (config.db.type) {
+    case 'mysql':
+      await knex.raw('ALTER TABLE pages MODIFY content LONGTEXT');
+      break;
+    case 'postgres':
+    case 'sqlite':
+      await knex.raw('ALTER TABLE pages ALTER COLUMN content TYPE text');
+      break;
+    default:
+      await knex.raw('nonsense');
+  }
+  if (compat.mysql) await knex.raw('ALTER TABLE pages ENGINE = InnoDB');
+  if (compat.pg) await knex.schema.alterTable('pages', (t) => t.dropColumn('legacy'));
+};
+`;
+    const result = read('knex', text);
+    expect(result.changes.map(brief)).toEqual(['alter-column-type pages.content text', 'drop-column pages.legacy']);
+    expect(result.diagnostics).toEqual([]);
+  });
+
+  it('follows long builder chains', () => {
+    const tables = Array.from({ length: 40 }, (_, i) => `.createTable('t${i}', (t) => { t.increments(); })`).join('\n    ');
+    const result = read('knex', `exports.up = (knex) => knex.schema\n    ${tables};\n`);
+    expect(result.changes.filter((c) => c.kind === 'create-table')).toHaveLength(40);
   });
 
   it("reads tsc's CommonJS output (__awaiter with a generator)", () => {

@@ -8,7 +8,7 @@ import type { ts } from 'ts-morph';
 import { columnList, dottedName, ident, literal, qualified, type ObjectName } from './ddl.js';
 import type { Emitter } from './emit.js';
 import { knexBindings, rawSqlOf } from './raw.js';
-import { asString, asStrings, evaluate, whyNot, type Chain, type Link, type StaticValue } from './scope.js';
+import { asString, asStrings, evaluate, notStatic, type Chain, type Link, type StaticValue } from './scope.js';
 import type { ScriptSource } from './source.js';
 import { arg, argNode, optionBoolean, optionString, paramRoots, type ScriptTool } from './tool.js';
 import type { CallContext, CallHandler } from './walk.js';
@@ -83,7 +83,7 @@ function schemaCalls(links: Link[], ctx: CallContext): void {
       const v = arg(link, i);
       const name = asString(v);
       if (name === undefined) {
-        emit.unanalysed(argNode(link, i), `the table name ${whyNot(v, 'it')}`);
+        emit.unanalysed(argNode(link, i), notStatic('the table name', v));
         return undefined;
       }
       return dottedName(name, schema);
@@ -123,7 +123,7 @@ function schemaCalls(links: Link[], ctx: CallContext): void {
         ctx.operation(type, link.node, (emit) => {
           const from = tableArg(0, emit);
           const to = asString(arg(link, 1));
-          if (to === undefined) return emit.unanalysed(argNode(link, 1), `the new table name ${whyNot(arg(link, 1), 'it')}`);
+          if (to === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the new table name', arg(link, 1)));
           if (from) emit.sql(`alter table ${qualified(from)} rename to ${ident(to)}`, link.node);
         });
         break;
@@ -140,7 +140,7 @@ function schemaCalls(links: Link[], ctx: CallContext): void {
       case 'dropExtensionIfExists':
         ctx.operation(type, link.node, (emit) => {
           const name = asString(arg(link, 0));
-          if (name === undefined) return emit.unanalysed(argNode(link, 0), `the name ${whyNot(arg(link, 0), 'it')}`);
+          if (name === undefined) return emit.unanalysed(argNode(link, 0), notStatic('the name', arg(link, 0)));
           const [verb, object] = /^(create|drop)(Schema|Extension)/.exec(link.name)!.slice(1) as [string, string];
           const guard = link.name.endsWith('IfNotExists') ? ' if not exists' : link.name.endsWith('IfExists') ? ' if exists' : '';
           const cascade = verb === 'drop' && object === 'Schema' && arg(link, 1).kind === 'boolean' && (arg(link, 1) as { value: boolean }).value ? ' cascade' : '';
@@ -161,7 +161,7 @@ function schemaCalls(links: Link[], ctx: CallContext): void {
           const from = tableArg(0, emit);
           const to = asString(arg(link, 1));
           if (from && to !== undefined) emit.sql(`alter view ${qualified(from)} rename to ${ident(to)}`, link.node);
-          else if (to === undefined) emit.unanalysed(argNode(link, 1), `the new view name ${whyNot(arg(link, 1), 'it')}`);
+          else if (to === undefined) emit.unanalysed(argNode(link, 1), notStatic('the new view name', arg(link, 1)));
         });
         break;
       case 'refreshMaterializedView':
@@ -347,7 +347,7 @@ function columnDef(table: ObjectName, first: Link, rest: Link[], item: TableItem
   const nameValue = arg(first, 0);
   const name = asString(nameValue) ?? (increments && nameValue.kind === 'undefined' ? 'id' : undefined);
   if (name === undefined) {
-    emit.unanalysed(argNode(first, 0), `the column name ${whyNot(nameValue, 'it')}`);
+    emit.unanalysed(argNode(first, 0), notStatic('the column name', nameValue));
     return undefined;
   }
   const before: string[] = [];
@@ -500,7 +500,7 @@ function columnType(table: ObjectName, method: string, name: string, first: Link
     case 'specificType': {
       const v = arg(first, 1);
       if (v.kind !== 'string') {
-        emit.unanalysed(argNode(first, 1), `the column type ${whyNot(v, 'it')}`);
+        emit.unanalysed(argNode(first, 1), notStatic('the column type', v));
         return undefined;
       }
       return v.value;
@@ -575,7 +575,7 @@ function tableStatement(table: ObjectName, create: boolean, g: Extract<Grouped, 
   const names = (i: number): string[] | undefined => {
     const v = arg(link, i);
     const list = asStrings(v);
-    if (!list) emit.unanalysed(argNode(link, i), `the column names ${whyNot(v, 'they')}`);
+    if (!list) emit.unanalysed(argNode(link, i), notStatic('the column names', v));
     return list;
   };
   const indexName = (type: string, cols: string[]): string => ident(`${table.name.replace(/\.|-/g, '_')}_${cols.join('_')}_${type}`.toLowerCase());
@@ -725,7 +725,7 @@ function dataCall(links: Link[], ctx: CallContext): void {
   ctx.operation(`knex.${op.name}`, op.node, (emit) => {
     const nameValue = arg(tableLink, 0);
     const name = asString(nameValue);
-    if (name === undefined) return emit.unanalysed(argNode(tableLink, 0), `the table name ${whyNot(nameValue, 'it')}`);
+    if (name === undefined) return emit.unanalysed(argNode(tableLink, 0), notStatic('the table name', nameValue));
     const t = qualified(dottedName(name, schema));
     const filter = where ? ' where true' : '';
     switch (op.name) {

@@ -8,7 +8,7 @@ import { ts } from 'ts-morph';
 import { columnList, dottedName, ident, qualified, type ObjectName } from './ddl.js';
 import type { Emitter } from './emit.js';
 import { rawSqlOf, valueSql, type HoleResolver } from './raw.js';
-import { asString, asStrings, chainOf, evaluate, whyNot, type Chain, type Link, type Scope, type StaticValue } from './scope.js';
+import { asString, asStrings, chainOf, evaluate, notStatic, type Chain, type Link, type Scope, type StaticValue } from './scope.js';
 import { arg, argNode, linkSpan, paramRoots, type ScriptTool } from './tool.js';
 import type { CallContext } from './walk.js';
 import type { ScriptSource } from './source.js';
@@ -106,7 +106,7 @@ function sqlFragment(expr: ts.Expression, scope: Scope, source: ScriptSource): s
     case 'ref':
     case 'table': {
       const s = asString(first);
-      return s === undefined ? { reason: `the name in \`sql.${helper.name}()\` ${whyNot(first, 'it')}` } : s.split('.').map(ident).join('.');
+      return s === undefined ? { reason: notStatic(`the name in \`sql.${helper.name}()\``, first) } : s.split('.').map(ident).join('.');
     }
     case 'id': {
       const parts = (helper.args ?? []).map((a) => asString(evaluate(a, helper.scope)));
@@ -116,7 +116,7 @@ function sqlFragment(expr: ts.Expression, scope: Scope, source: ScriptSource): s
       return valueSql(first);
     case 'raw': {
       const s = asString(first);
-      return s === undefined ? { reason: `the text of \`sql.raw()\` ${whyNot(first, 'it')}` } : s;
+      return s === undefined ? { reason: notStatic('the text of `sql.raw()`', first) } : s;
     }
     default:
       return undefined;
@@ -139,7 +139,7 @@ function dataType(link: Link, i: number, source: ScriptSource, emit: Emitter): s
   if (v.kind === 'string') return v.value;
   const fragment = a ? sqlFragment(a, link.scope, source) : undefined;
   if (typeof fragment === 'string') return fragment;
-  emit.unanalysed(argNode(link, i), `the data type ${whyNot(v, 'it')}`);
+  emit.unanalysed(argNode(link, i), notStatic('the data type', v));
   return undefined;
 }
 
@@ -167,7 +167,7 @@ function columnDefinition(link: Link, source: ScriptSource, emit: Emitter): stri
   const nameValue = arg(link, 0);
   const name = asString(nameValue);
   if (name === undefined) {
-    emit.unanalysed(argNode(link, 0), `the column name ${whyNot(nameValue, 'it')}`);
+    emit.unanalysed(argNode(link, 0), notStatic('the column name', nameValue));
     return undefined;
   }
   const type = dataType(link, 1, source, emit);
@@ -253,7 +253,7 @@ function schemaCall(links: Link[], schema: string | undefined, node: ts.Expressi
   ctx.operation(type, node, (emit) => {
     const nameValue = arg(builder, 0);
     const nameString = asString(nameValue);
-    if (nameString === undefined) return emit.unanalysed(argNode(builder, 0), `the name ${whyNot(nameValue, 'it')}`);
+    if (nameString === undefined) return emit.unanalysed(argNode(builder, 0), notStatic('the name', nameValue));
     const name = dottedName(nameString, schema);
     const has = (method: string): boolean => rest.some((l) => l.name === method);
     switch (builder.name) {
@@ -371,7 +371,7 @@ function alterTable(name: ObjectName, links: Link[], source: ScriptSource, emit:
     const str = (i: number): string | undefined => {
       const v = arg(l, i);
       const s = asString(v);
-      if (s === undefined) emit.unanalysed(argNode(l, i), `the name ${whyNot(v, 'it')}`);
+      if (s === undefined) emit.unanalysed(argNode(l, i), notStatic('the name', v));
       return s;
     };
     switch (l.name) {
@@ -533,7 +533,7 @@ function dataCall(links: Link[], schema: string | undefined, node: ts.Expression
   ctx.operation(`db.${head.name}`, node, (emit) => {
     const value = arg(head, 0);
     const name = asString(value);
-    if (name === undefined) return emit.unanalysed(argNode(head, 0), `the table name ${whyNot(value, 'it')}`);
+    if (name === undefined) return emit.unanalysed(argNode(head, 0), notStatic('the table name', value));
     const t = qualified(dottedName(name.split(/\s+as\s+/i)[0]!, schema));
     const filter = where ? ' where true' : '';
     if (head.name === 'deleteFrom') return emit.sql(`delete from ${t}${filter}`, node);

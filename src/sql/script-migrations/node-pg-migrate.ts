@@ -8,7 +8,7 @@ import { ts } from 'ts-morph';
 import { ident, literal, qualified, type ObjectName } from './ddl.js';
 import type { At, Emitter } from './emit.js';
 import { rawSqlOf, valueSql } from './raw.js';
-import { asString, asStrings, evaluate, whyNot, type Chain, type Link, type Located, type Scope, type StaticValue } from './scope.js';
+import { asString, asStrings, evaluate, notStatic, type Chain, type Link, type Located, type Scope, type StaticValue } from './scope.js';
 import type { ScriptSource } from './source.js';
 import { arg, argNode, option, optionBoolean, optionString, paramRoots, type ScriptTool } from './tool.js';
 import type { CallContext } from './walk.js';
@@ -130,7 +130,7 @@ class PgmOperation {
         return this.withName(0, (t) => {
           const v = arg(link, 1);
           const names = v.kind === 'object' ? [...v.props.keys()] : asStrings(v);
-          if (!names) return emit.unanalysed(argNode(link, 1), `the column names ${whyNot(v, 'they')}`);
+          if (!names) return emit.unanalysed(argNode(link, 1), notStatic('the column names', v));
           const ifExists = this.flag(2, 'ifExists', 'IF EXISTS ');
           const cascade = this.flag(2, 'cascade', ' CASCADE');
           this.sql(`ALTER TABLE ${qualified(t)} ${names.map((n) => `DROP ${ifExists}${ident(n)}${cascade}`).join(', ')}`);
@@ -144,10 +144,10 @@ class PgmOperation {
         return this.withName(0, (t) => {
           const nameValue = arg(link, 1);
           const name = nameValue.kind === 'null' || nameValue.kind === 'undefined' ? null : asString(nameValue);
-          if (name === undefined) return emit.unanalysed(argNode(link, 1), `the constraint name ${whyNot(nameValue, 'it')}`);
+          if (name === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the constraint name', nameValue));
           const spec = arg(link, 2);
           if (spec.kind === 'string') return this.sql(`ALTER TABLE ${qualified(t)} ADD ${name ? `CONSTRAINT ${ident(name)} ` : ''}${spec.value}`);
-          if (spec.kind !== 'object') return emit.unanalysed(argNode(link, 2), `the constraint ${whyNot(spec, 'it')}`);
+          if (spec.kind !== 'object') return emit.unanalysed(argNode(link, 2), notStatic('the constraint', spec));
           const constraints = this.constraints(t, spec, name);
           if (constraints && constraints.length > 0) this.sql(`ALTER TABLE ${qualified(t)} ${constraints.map((c) => `ADD ${c}`).join(', ')}`);
         });
@@ -176,7 +176,7 @@ class PgmOperation {
             const attrs = [...v.props].map(([k, located]) => `${ident(k)} ${this.typeOf(evaluate(located.expr, located.scope)) ?? 'text'}`);
             return this.sql(`CREATE TYPE ${qualified(t)} AS (${attrs.join(', ')})`);
           }
-          emit.unanalysed(argNode(link, 1), `the type definition ${whyNot(v, 'it')}`);
+          emit.unanalysed(argNode(link, 1), notStatic('the type definition', v));
         });
       case 'addTypeValue':
         return this.withName(0, (t) =>
@@ -205,7 +205,7 @@ class PgmOperation {
       case 'dropExtension': {
         const v = arg(link, 0);
         const names = asStrings(v);
-        if (!names) return emit.unanalysed(argNode(link, 0), `the extension name ${whyNot(v, 'it')}`);
+        if (!names) return emit.unanalysed(argNode(link, 0), notStatic('the extension name', v));
         const create = m !== 'dropExtension';
         for (const n of names) this.sql(create ? `CREATE EXTENSION ${this.flag(1, 'ifNotExists', 'IF NOT EXISTS ')}${ident(n)}` : `DROP EXTENSION ${this.flag(1, 'ifExists', 'IF EXISTS ')}${ident(n)}`);
         return;
@@ -218,7 +218,7 @@ class PgmOperation {
       case 'createMaterializedView':
         return this.withName(0, (t) => {
           const definition = arg(link, 2);
-          if (definition.kind !== 'string') return emit.unanalysed(argNode(link, 2), `the view definition ${whyNot(definition, 'it')}`);
+          if (definition.kind !== 'string') return emit.unanalysed(argNode(link, 2), notStatic('the view definition', definition));
           const materialized = m === 'createMaterializedView';
           const replace = !materialized && this.flag(1, 'replace', 'OR REPLACE ');
           this.sql(`CREATE ${replace}${materialized ? 'MATERIALIZED ' : ''}VIEW ${materialized ? this.flag(1, 'ifNotExists', 'IF NOT EXISTS ') : ''}${qualified(t)} AS ${definition.value}`);
@@ -249,13 +249,13 @@ class PgmOperation {
   private withName(i: number, then: (name: ObjectName) => void): void {
     const v = arg(this.link, i);
     const name = objectName(v);
-    if (!name) return this.emit.unanalysed(argNode(this.link, i), `the name ${whyNot(v, 'it')}`);
+    if (!name) return this.emit.unanalysed(argNode(this.link, i), notStatic('the name', v));
     then(name);
   }
 
   private withString(i: number, then: (s: string) => void): void {
     const v = arg(this.link, i);
-    if (v.kind !== 'string') return this.emit.unanalysed(argNode(this.link, i), `the name ${whyNot(v, 'it')}`);
+    if (v.kind !== 'string') return this.emit.unanalysed(argNode(this.link, i), notStatic('the name', v));
     then(v.value);
   }
 
@@ -329,7 +329,7 @@ class PgmOperation {
   private columns(i: number, table: ObjectName): { defs: { sql: string; at: At }[]; constraints: string[] } | undefined {
     const v = arg(this.link, i);
     if (v.kind !== 'object') {
-      this.emit.unanalysed(argNode(this.link, i), `the column definitions ${whyNot(v, 'they')}`);
+      this.emit.unanalysed(argNode(this.link, i), notStatic('the column definitions', v));
       return undefined;
     }
     const shorthands = this.shorthands();
@@ -447,7 +447,7 @@ class PgmOperation {
 
   private alterColumn(table: ObjectName, column: string): void {
     const opts = arg(this.link, 2);
-    if (opts.kind !== 'object') return this.emit.unanalysed(argNode(this.link, 2), `the column options ${whyNot(opts, 'they')}`);
+    if (opts.kind !== 'object') return this.emit.unanalysed(argNode(this.link, 2), notStatic('the column options', opts));
     const actions: string[] = [];
     const def = option(opts, 'default');
     if (def.kind === 'null') actions.push('DROP DEFAULT');
@@ -490,7 +490,7 @@ class PgmOperation {
         const opclass = optionString(item, 'opclass');
         out.push({ name, sql: `${ident(name)}${opclass ? ` ${opclass}` : ''}${sort ? ` ${sort}` : ''}` });
       } else {
-        this.emit.unanalysed(argNode(this.link, 1), `the indexed columns ${whyNot(item, 'they')}`);
+        this.emit.unanalysed(argNode(this.link, 1), notStatic('the indexed columns', item));
         return undefined;
       }
     }

@@ -8,6 +8,8 @@ import { evaluate, unwrap, type Located, type Scope, type StaticValue } from './
 import type { ScriptSource } from './source.js';
 import { literalText, rawRange, SqlText } from './sql-text.js';
 import { ident, literal } from './ddl.js';
+import { scanSql } from '../parser.js';
+import { SourceText } from '../../text.js';
 
 export interface RawSql {
   text: SqlText;
@@ -41,14 +43,44 @@ const defaultHole: HoleResolver = (expr, scope) => {
   return v.kind === 'string' || v.kind === 'number' ? String(v.value) : undefined;
 };
 
+interface BuildState {
+  placeholders: number;
+  hasHoles: boolean;
+  /** File offsets of the holes left as placeholders (a placeholder's characters map to its hole's start). */
+  holes: { fileOffset: number; expr: ts.Expression }[];
+}
+
 export function rawSqlOf(expr: ts.Expression, scope: Scope, source: ScriptSource, hole: HoleResolver = defaultHole): RawResult {
-  const state = { placeholders: 0, hasHoles: false };
+  const state: BuildState = { placeholders: 0, hasHoles: false, holes: [] };
   const result = build(expr, scope, source, hole, state, 0);
   if ('reason' in result) return { ok: false, reason: result.reason };
+  const named = nameHole(result, state.holes);
+  if (named) return { ok: false, reason: `a name in its SQL comes from \`\${${named.getText(source.file)}}\`, known only at run time` };
   return { ok: true, sql: { text: result, hasHoles: state.hasHoles } };
 }
 
-function build(expr: ts.Expression, scope: Scope, source: ScriptSource, hole: HoleResolver, state: { placeholders: number; hasHoles: boolean }, depth: number): SqlText | { reason: string } {
+/** A placeholder that landed inside a quoted identifier (`"${table}"`) parses as a name: the hole it stands for. */
+function nameHole(sqlText: SqlText, holes: BuildState['holes']): ts.Expression | undefined {
+  if (holes.length === 0) return undefined;
+  const sql = sqlText.text;
+  let tokens;
+  try {
+    tokens = scanSql(sql);
+  } catch {
+    return undefined;
+  }
+  const text = new SourceText(sql);
+  for (const h of holes) {
+    let at = -1;
+    for (let i = 0; i < sql.length && at < 0; i++) if (sql[i] === '$' && sqlText.fileOffset(i) === h.fileOffset) at = i;
+    if (at < 0) continue;
+    const token = tokens.find((t) => text.byteToChar(t.start) <= at && at < text.byteToChar(t.end));
+    if (token && token.tokenName === 'IDENT') return h.expr;
+  }
+  return undefined;
+}
+
+function build(expr: ts.Expression, scope: Scope, source: ScriptSource, hole: HoleResolver, state: BuildState, depth: number): SqlText | { reason: string } {
   if (depth > 20) return { reason: 'its SQL is defined too indirectly' };
   const e = unwrap(expr);
   const file = source.file;
@@ -67,6 +99,7 @@ function build(expr: ts.Expression, scope: Scope, source: ScriptSource, hole: Ho
       if (resolved !== undefined && typeof resolved !== 'string') return resolved;
       if (resolved === undefined) {
         state.hasHoles = true;
+        state.holes.push({ fileOffset: holeStart, expr: span.expression });
         out.appendAt(`$${++state.placeholders}`, holeStart, holeEnd);
       } else out.appendAt(resolved, holeStart, holeEnd);
       const lit = rawRange(span.literal, file);
@@ -75,9 +108,9 @@ function build(expr: ts.Expression, scope: Scope, source: ScriptSource, hole: Ho
     return out;
   }
   if (ts.isBinaryExpression(e) && e.operatorToken.kind === ts.SyntaxKind.PlusToken) {
-    const left = build(e.left, scope, source, hole, state, depth + 1);
+    const left = build(e.left, scope, source, hole, state, depth);
     if ('reason' in left) return left;
-    const right = build(e.right, scope, source, hole, state, depth + 1);
+    const right = build(e.right, scope, source, hole, state, depth);
     if ('reason' in right) return right;
     return new SqlText().append(left).append(right);
   }

@@ -78,6 +78,7 @@ export interface Chain {
   links: Link[];
 }
 
+/** How many bindings deep a name may be resolved (a guard against cycles, not a limit on chain length). */
 const MAX_DEPTH = 24;
 
 /** Binds the names of a declaration (identifier or destructuring pattern) to `binding`. */
@@ -188,12 +189,12 @@ export function chainOf(expr: ts.Expression, scope: Scope, depth = 0): Chain | u
     return binding ? chainOfBinding(binding, depth + 1) : undefined;
   }
   if (ts.isPropertyAccessExpression(e)) {
-    const base = chainOf(e.expression, scope, depth + 1);
+    const base = chainOf(e.expression, scope, depth);
     return base && { root: base.root, links: [...base.links, { name: e.name.text, node: e, scope }] };
   }
   if (ts.isElementAccessExpression(e)) {
-    const key = evaluate(e.argumentExpression, scope, depth + 1);
-    const base = chainOf(e.expression, scope, depth + 1);
+    const key = evaluate(e.argumentExpression, scope, depth);
+    const base = chainOf(e.expression, scope, depth);
     if (!base || (key.kind !== 'string' && key.kind !== 'number')) return undefined;
     return { root: base.root, links: [...base.links, { name: String(key.value), node: e, scope }] };
   }
@@ -203,7 +204,7 @@ export function chainOf(expr: ts.Expression, scope: Scope, depth = 0): Chain | u
       return { root: `module:${e.arguments[0].text}`, links: [] };
     }
     const callee = unwrap(e.expression);
-    const base = chainOf(e.expression, scope, depth + 1);
+    const base = chainOf(e.expression, scope, depth);
     if (!base) return undefined;
     const last = base.links[base.links.length - 1];
     // `a.b(x)`: the call belongs to the `.b` step (unless `.b` was already called).
@@ -213,11 +214,11 @@ export function chainOf(expr: ts.Expression, scope: Scope, depth = 0): Chain | u
     return { root: base.root, links: [...base.links, { name: '()', node: e, args: e.arguments, scope }] };
   }
   if (ts.isNewExpression(e)) {
-    const base = chainOf(e.expression, scope, depth + 1);
+    const base = chainOf(e.expression, scope, depth);
     return base && { root: base.root, links: [...base.links, { name: 'new', node: e, args: e.arguments ?? [], scope }] };
   }
   if (ts.isTaggedTemplateExpression(e)) {
-    const base = chainOf(e.tag, scope, depth + 1);
+    const base = chainOf(e.tag, scope, depth);
     return base && { root: base.root, links: [...base.links, { name: '`', node: e, template: e.template, scope }] };
   }
   return undefined;
@@ -257,11 +258,11 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
   if (ts.isStringLiteralLike(e)) return { kind: 'string', value: e.text };
   if (ts.isNumericLiteral(e)) return { kind: 'number', value: Number(e.text) };
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
-    const v = evaluate(e.operand, scope, depth + 1);
+    const v = evaluate(e.operand, scope, depth);
     return v.kind === 'number' ? { kind: 'number', value: -v.value } : unknownOf(e, 'a computed number');
   }
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
-    const v = evaluate(e.operand, scope, depth + 1);
+    const v = evaluate(e.operand, scope, depth);
     const truth = truthiness(v);
     return truth === undefined ? unknownOf(e, 'a condition known only at run time') : { kind: 'boolean', value: !truth };
   }
@@ -271,7 +272,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
   if (ts.isTemplateExpression(e)) {
     let out = e.head.text;
     for (const span of e.templateSpans) {
-      const v = evaluate(span.expression, scope, depth + 1);
+      const v = evaluate(span.expression, scope, depth);
       if (v.kind !== 'string' && v.kind !== 'number') return unknownOf(span.expression, `\`${span.expression.getText()}\` is known only at run time`, v);
       out += String(v.value) + span.literal.text;
     }
@@ -281,7 +282,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
     const items: Located[] = [];
     for (const element of e.elements) {
       if (ts.isSpreadElement(element)) {
-        const spread = evaluate(element.expression, scope, depth + 1);
+        const spread = evaluate(element.expression, scope, depth);
         if (spread.kind !== 'array') return unknownOf(element, `the spread \`${element.getText()}\` is known only at run time`, spread);
         items.push(...spread.items);
       } else if (!ts.isOmittedExpression(element)) items.push({ expr: element, scope });
@@ -301,7 +302,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
         const key = propertyName(p.name);
         if (key !== undefined) methods.set(key, p);
       } else if (ts.isSpreadAssignment(p)) {
-        const spread = evaluate(p.expression, scope, depth + 1);
+        const spread = evaluate(p.expression, scope, depth);
         if (spread.kind !== 'object') return unknownOf(p, `the spread \`${p.getText()}\` is known only at run time`, spread);
         for (const [k, v] of spread.props) props.set(k, v);
       }
@@ -317,30 +318,42 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
   }
   if (ts.isBinaryExpression(e)) {
     const op = e.operatorToken.kind;
+    if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) {
+      const equal = compare(evaluate(e.left, scope, depth), evaluate(e.right, scope, depth));
+      if (equal === undefined) return unknownOf(e, `\`${shortText(e)}\` is known only at run time`);
+      const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
+      return { kind: 'boolean', value: negated ? !equal : equal };
+    }
+    if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
+      const a = evaluate(e.left, scope, depth);
+      const truth = truthiness(a);
+      if (truth === undefined) return unknownOf(e, `\`${shortText(e)}\` is known only at run time`, a);
+      return truth ? evaluate(e.right, scope, depth) : a;
+    }
     if (op === ts.SyntaxKind.PlusToken) {
-      const a = evaluate(e.left, scope, depth + 1);
-      const b = evaluate(e.right, scope, depth + 1);
+      const a = evaluate(e.left, scope, depth);
+      const b = evaluate(e.right, scope, depth);
       if ((a.kind === 'string' || a.kind === 'number') && (b.kind === 'string' || b.kind === 'number')) {
         return a.kind === 'number' && b.kind === 'number' ? { kind: 'number', value: a.value + b.value } : { kind: 'string', value: String(a.value) + String(b.value) };
       }
       return unknownOf(e, `\`${e.getText()}\` is computed at run time`, a.kind === 'unknown' ? a : b);
     }
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
-      const a = evaluate(e.left, scope, depth + 1);
+      const a = evaluate(e.left, scope, depth);
       const use = op === ts.SyntaxKind.QuestionQuestionToken ? (a.kind === 'null' || a.kind === 'undefined' ? false : a.kind === 'unknown' ? undefined : true) : truthiness(a);
       if (use === undefined) return unknownOf(e, `\`${e.getText()}\` is known only at run time`, a);
-      return use ? a : evaluate(e.right, scope, depth + 1);
+      return use ? a : evaluate(e.right, scope, depth);
     }
   }
   if (ts.isConditionalExpression(e)) {
-    const truth = truthiness(evaluate(e.condition, scope, depth + 1));
+    const truth = truthiness(evaluate(e.condition, scope, depth));
     if (truth === undefined) return unknownOf(e, `\`${e.condition.getText()}\` is known only at run time`);
-    return evaluate(truth ? e.whenTrue : e.whenFalse, scope, depth + 1);
+    return evaluate(truth ? e.whenTrue : e.whenFalse, scope, depth);
   }
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
     if (isProcessEnv(e)) return unknownOf(e, `\`${e.getText()}\` is read from the environment at run time`);
     const key = ts.isPropertyAccessExpression(e) ? e.name.text : keyOf(e.argumentExpression, scope, depth);
-    const base = evaluate(e.expression, scope, depth + 1);
+    const base = evaluate(e.expression, scope, depth);
     if (key !== undefined) {
       if (base.kind === 'object') {
         const prop = base.props.get(key);
@@ -358,7 +371,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
     }
     if (base.kind === 'unknown') return base;
   }
-  const chain = chainOf(e, scope, depth + 1);
+  const chain = chainOf(e, scope, depth);
   if (chain) return { kind: 'chain', chain };
   return unknownOf(e, `\`${shortText(e)}\` is computed at run time`);
 }
@@ -404,6 +417,26 @@ function keyOf(expr: ts.Expression, scope: Scope, depth: number): string | undef
 function isProcessEnv(e: ts.PropertyAccessExpression | ts.ElementAccessExpression): boolean {
   const base = skipOuter(e.expression);
   return ts.isPropertyAccessExpression(base) && base.name.text === 'env' && ts.isIdentifier(base.expression) && base.expression.text === 'process';
+}
+
+/**
+ * Whether a database name is Postgres (true), another database (false) or neither (undefined). Migrations
+ * that support several databases branch on the dialect; rollsafe reads them as run on Postgres.
+ */
+export function isPostgresName(name: string): boolean | undefined {
+  if (/^(postgres|postgresql|pg|pgsql|pg-native|pglite|cockroachdb)$/i.test(name)) return true;
+  if (/^(mysql2?|mariadb|sqlite3?|better-sqlite3|mssql|sqlserver|oracle|oracledb|redshift)$/i.test(name)) return false;
+  return undefined;
+}
+
+/** `a === b` when both are known, or when one is a database name (see isPostgresName) and the other unknown. */
+function compare(a: StaticValue, b: StaticValue): boolean | undefined {
+  const primitive = (v: StaticValue): boolean => v.kind === 'string' || v.kind === 'number' || v.kind === 'boolean' || v.kind === 'null' || v.kind === 'undefined';
+  if (primitive(a) && primitive(b)) return a.kind === b.kind && ('value' in a ? a.value === (b as typeof a).value : true);
+  const literal = a.kind === 'string' ? a : b.kind === 'string' ? b : undefined;
+  const other = literal === a ? b : a;
+  if (literal && (other.kind === 'unknown' || other.kind === 'chain')) return isPostgresName(literal.value);
+  return undefined;
 }
 
 /** Whether a value is truthy, when known. */
@@ -457,7 +490,21 @@ export function asStrings(v: StaticValue): string[] | undefined {
   return out;
 }
 
-/** Why a value is not what the caller needed, for messages. */
-export function whyNot(v: StaticValue, wanted: string): string {
-  return v.kind === 'unknown' ? v.reason : `${wanted} is not a literal or a constant of this file`;
+/**
+ * Why a value the caller needed as a name or a string is not known, as a clause for messages:
+ * `the table name is \`process.env.T\`, read from the environment at run time`.
+ */
+export function notStatic(what: string, v: StaticValue): string {
+  if (v.kind === 'unknown') {
+    const subject = /^(`[^`]*`) is (.*)$/.exec(v.reason);
+    return subject ? `${what} is ${subject[1]}, ${subject[2]}` : `${what}: ${v.reason}`;
+  }
+  if (v.kind === 'chain') {
+    const last = v.chain.links[v.chain.links.length - 1];
+    const text = last ? `\`${shortText(last.node)}\`` : `\`${v.chain.root.replace(/^\w+:/, '')}\``;
+    if (v.chain.root.startsWith('module:')) return `${what} is ${text}, imported from ${v.chain.root.slice('module:'.length)}`;
+    if (v.chain.root.startsWith('global:')) return `${what} is ${text}, a global known only at run time`;
+    return `${what} is ${text}, not a string of this file`;
+  }
+  return `${what} is not a string (it is ${v.kind === 'array' || v.kind === 'object' ? `an ${v.kind}` : `a ${v.kind}`})`;
 }

@@ -9,7 +9,7 @@ import type { ts } from 'ts-morph';
 import { columnList, ident, literal, qualified, type ObjectName } from './ddl.js';
 import type { At, Emitter } from './emit.js';
 import { knexBindings, rawSqlOf, valueSql } from './raw.js';
-import { asString, asStrings, evaluate, whyNot, type Chain, type Link, type StaticValue } from './scope.js';
+import { asString, asStrings, evaluate, notStatic, type Chain, type Link, type StaticValue } from './scope.js';
 import { arg, argNode, option, optionBoolean, optionString, paramRoots, type ScriptTool } from './tool.js';
 import type { CallContext } from './walk.js';
 
@@ -81,12 +81,12 @@ function queryInterfaceCall(link: Link, emit: Emitter): void {
   const table = (i: number): ObjectName | undefined => {
     const v = arg(link, i);
     const name = tableName(v);
-    if (!name) emit.unanalysed(argNode(link, i), `the table name ${whyNot(v, 'it')}`);
+    if (!name) emit.unanalysed(argNode(link, i), notStatic('the table name', v));
     return name;
   };
   const str = (i: number, what: string): string | undefined => {
     const v = arg(link, i);
-    if (v.kind !== 'string') emit.unanalysed(argNode(link, i), `the ${what} ${whyNot(v, 'it')}`);
+    if (v.kind !== 'string') emit.unanalysed(argNode(link, i), notStatic(`the ${what}`, v));
     return asString(v);
   };
   switch (m) {
@@ -94,7 +94,7 @@ function queryInterfaceCall(link: Link, emit: Emitter): void {
       const t = table(0);
       const attrs = arg(link, 1);
       if (!t) return;
-      if (attrs.kind !== 'object') return emit.unanalysed(argNode(link, 1), `the attributes ${whyNot(attrs, 'they')}`);
+      if (attrs.kind !== 'object') return emit.unanalysed(argNode(link, 1), notStatic('the attributes', attrs));
       const opts = arg(link, 2);
       const schema = opts.kind === 'object' ? optionString(opts, 'schema') : undefined;
       const target = schema && !t.schema ? { schema, name: t.name } : t;
@@ -134,7 +134,7 @@ function queryInterfaceCall(link: Link, emit: Emitter): void {
     case 'renameTable': {
       const from = table(0);
       const to = tableName(arg(link, 1));
-      if (!to) return emit.unanalysed(argNode(link, 1), `the new table name ${whyNot(arg(link, 1), 'it')}`);
+      if (!to) return emit.unanalysed(argNode(link, 1), notStatic('the new table name', arg(link, 1)));
       if (from) emit.sql(`ALTER TABLE ${qualified(from)} RENAME TO ${ident(to.name)}`, link.node);
       return;
     }
@@ -171,7 +171,7 @@ function queryInterfaceCall(link: Link, emit: Emitter): void {
       const v = arg(link, 1);
       const fields = v.kind === 'array' ? asStrings(v) : undefined;
       const name = v.kind === 'string' ? v.value : fields ? underscore(`${t.name}_${fields.join('_')}`) : undefined;
-      if (name === undefined) return emit.unanalysed(argNode(link, 1), `the index ${whyNot(v, 'it')}`);
+      if (name === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the index', v));
       const opts = arg(link, 2);
       const concurrently = opts.kind === 'object' && optionBoolean(opts, 'concurrently') ? 'CONCURRENTLY ' : '';
       return emit.sql(`DROP INDEX ${concurrently}IF EXISTS ${qualified(t.schema ? { schema: t.schema, name } : { name })}`, link.node);
@@ -295,7 +295,7 @@ function attributeSql(table: ObjectName, key: string, v: StaticValue, context: '
     const model = option(refs, 'model');
     const refTable = tableName(model);
     const refKey = optionString(refs, 'key') ?? 'id';
-    if (!refTable) return { reason: `the referenced table ${whyNot(model, 'it')}` };
+    if (!refTable) return { reason: notStatic('the referenced table', model) };
     references = `REFERENCES ${qualified(refTable)} (${ident(refKey)})`;
     const onDelete = optionString(attr, 'onDelete');
     const onUpdate = optionString(attr, 'onUpdate');
@@ -316,7 +316,7 @@ const TYPE_ROOTS = new Set(['Sequelize', 'module:sequelize', 'module:@sequelize/
 /** A Sequelize data type (`Sequelize.STRING(100)`, `DataTypes.ENUM('a', 'b')`, `'VARCHAR(20)'`) as Postgres SQL. */
 function sequelizeType(v: StaticValue): { sql: string; enumValues?: string[]; array?: boolean; virtual?: boolean } | { reason: string } {
   if (v.kind === 'string') return { sql: v.value };
-  if (v.kind !== 'chain' || !TYPE_ROOTS.has(v.chain.root)) return { reason: `the column type ${whyNot(v, 'it')}` };
+  if (v.kind !== 'chain' || !TYPE_ROOTS.has(v.chain.root)) return { reason: notStatic('the column type', v) };
   let links = v.chain.links;
   while (links[0] && /^(default|DataTypes|Sequelize)$/.test(links[0].name)) links = links.slice(1);
   const [head, ...rest] = links;
@@ -460,7 +460,7 @@ function addIndex(link: Link, emit: Emitter, t: ObjectName | undefined): void {
   } else if (second.kind === 'object') {
     opts = second;
     fieldsValue = option(second, 'fields');
-  } else return emit.unanalysed(argNode(link, 1), `the indexed fields ${whyNot(second, 'they')}`);
+  } else return emit.unanalysed(argNode(link, 1), notStatic('the indexed fields', second));
   const fields: { name: string; sql: string }[] = [];
   for (const item of fieldsValue.kind === 'array' ? fieldsValue.items.map((i) => evaluate(i.expr, i.scope)) : []) {
     if (item.kind === 'string') fields.push({ name: item.value, sql: ident(item.value) });
@@ -487,7 +487,7 @@ function addIndex(link: Link, emit: Emitter, t: ObjectName | undefined): void {
 function addConstraint(link: Link, emit: Emitter, t: ObjectName | undefined): void {
   if (!t) return;
   const opts = arg(link, 1);
-  if (opts.kind !== 'object') return emit.unanalysed(argNode(link, 1), `the constraint ${whyNot(opts, 'it')}`);
+  if (opts.kind !== 'object') return emit.unanalysed(argNode(link, 1), notStatic('the constraint', opts));
   const type = optionString(opts, 'type')?.toUpperCase();
   const fields = asStrings(option(opts, 'fields'));
   if (!type || !fields) return emit.unanalysed(argNode(link, 1), 'the constraint type or fields are known only at run time');

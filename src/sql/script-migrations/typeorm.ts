@@ -10,7 +10,7 @@ import type { ts } from 'ts-morph';
 import { columnList, dottedName, ident, literal, qualified, type ObjectName } from './ddl.js';
 import type { Emitter } from './emit.js';
 import { rawSqlOf } from './raw.js';
-import { asString, asStrings, evaluate, whyNot, type Chain, type Link, type StaticValue } from './scope.js';
+import { asString, asStrings, evaluate, notStatic, type Chain, type Link, type StaticValue } from './scope.js';
 import { arg, argNode, option, optionBoolean, optionString, paramRoots, type ScriptTool } from './tool.js';
 import type { CallContext } from './walk.js';
 
@@ -186,12 +186,12 @@ function schemaCall(link: Link, emit: Emitter): void {
   const table = (i: number): ObjectName | undefined => {
     const v = arg(link, i);
     const t = tableRef(v);
-    if (!t) emit.unanalysed(argNode(link, i), `the table ${whyNot(v, 'it')}`);
+    if (!t) emit.unanalysed(argNode(link, i), notStatic('the table', v));
     return t;
   };
   const columnObj = (v: StaticValue, at: ts.Node): Obj | undefined => {
     const obj = constructed(v);
-    if (!obj) emit.unanalysed(at, `the column ${whyNot(v, 'it')}`);
+    if (!obj) emit.unanalysed(at, notStatic('the column', v));
     return obj;
   };
   switch (m) {
@@ -211,7 +211,7 @@ function schemaCall(link: Link, emit: Emitter): void {
         if ('reason' in c) emit.unanalysed(item.expr, c.reason);
         else columns.push(c);
       }
-      if (columnsValue.kind !== 'array') return emit.unanalysed(argNode(link, 0), `the columns ${whyNot(columnsValue, 'they')}`);
+      if (columnsValue.kind !== 'array') return emit.unanalysed(argNode(link, 0), notStatic('the columns', columnsValue));
       for (const c of columns) if (c.enumType) emit.sql(c.enumType, link.node);
       const parts = columns.map((c) => c.sql);
       const uniques = [...columns.filter((c) => c.unique).map((c) => ({ name: strategyName('UQ_', t.name, [c.name], 27), columns: [c.name] }))];
@@ -261,7 +261,7 @@ function schemaCall(link: Link, emit: Emitter): void {
     case 'renameTable': {
       const t = table(0);
       const to = asString(arg(link, 1));
-      if (to === undefined) return emit.unanalysed(argNode(link, 1), `the new table name ${whyNot(arg(link, 1), 'it')}`);
+      if (to === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the new table name', arg(link, 1)));
       if (t) emit.sql(`ALTER TABLE ${qualified(t)} RENAME TO ${ident(dottedName(to).name)}`, link.node);
       return;
     }
@@ -271,7 +271,7 @@ function schemaCall(link: Link, emit: Emitter): void {
       if (!t) return;
       const v = arg(link, 1);
       const items = m === 'addColumns' ? (v.kind === 'array' ? v.items.map((i) => ({ v: evaluate(i.expr, i.scope), at: i.expr as ts.Node })) : undefined) : [{ v, at: argNode(link, 1) }];
-      if (!items) return emit.unanalysed(argNode(link, 1), `the columns ${whyNot(v, 'they')}`);
+      if (!items) return emit.unanalysed(argNode(link, 1), notStatic('the columns', v));
       for (const item of items) {
         const obj = columnObj(item.v, item.at);
         if (!obj) continue;
@@ -292,7 +292,7 @@ function schemaCall(link: Link, emit: Emitter): void {
       if (!t) return;
       const v = arg(link, 1);
       const names = m === 'dropColumns' ? (v.kind === 'array' ? v.items.map((i) => nameOf(evaluate(i.expr, i.scope))) : undefined) : [nameOf(v)];
-      if (!names || names.some((n) => n === undefined)) return emit.unanalysed(argNode(link, 1), `the column ${whyNot(v, 'it')}`);
+      if (!names || names.some((n) => n === undefined)) return emit.unanalysed(argNode(link, 1), notStatic('the column', v));
       for (const n of names) emit.sql(`ALTER TABLE ${qualified(t)} DROP COLUMN ${ident(n!)}`, link.node);
       return;
     }
@@ -310,7 +310,7 @@ function schemaCall(link: Link, emit: Emitter): void {
       const t = table(0);
       const list = arg(link, 1);
       if (!t) return;
-      if (list.kind !== 'array') return emit.unanalysed(argNode(link, 1), `the column changes ${whyNot(list, 'they')}`);
+      if (list.kind !== 'array') return emit.unanalysed(argNode(link, 1), notStatic('the column changes', list));
       for (const item of list.items) {
         const pair = evaluate(item.expr, item.scope);
         if (pair.kind !== 'object') {
@@ -327,7 +327,7 @@ function schemaCall(link: Link, emit: Emitter): void {
       if (!t) return;
       const v = arg(link, 1);
       const items = m === 'createIndices' ? (v.kind === 'array' ? v.items.map((i) => evaluate(i.expr, i.scope)) : undefined) : [v];
-      if (!items) return emit.unanalysed(argNode(link, 1), `the indices ${whyNot(v, 'they')}`);
+      if (!items) return emit.unanalysed(argNode(link, 1), notStatic('the indices', v));
       for (const item of items) {
         const sql = indexSql(t, item);
         if (sql) emit.sql(sql, link.node);
@@ -339,7 +339,7 @@ function schemaCall(link: Link, emit: Emitter): void {
       const t = table(0);
       const v = arg(link, 1);
       const name = nameOf(v);
-      if (name === undefined) return emit.unanalysed(argNode(link, 1), `the index ${whyNot(v, 'it')}`);
+      if (name === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the index', v));
       const obj = constructed(v);
       const concurrently = obj && optionBoolean(obj, 'isConcurrent') ? 'CONCURRENTLY ' : '';
       if (t) emit.sql(`DROP INDEX ${concurrently}${qualified(t.schema ? { schema: t.schema, name } : { name })}`, link.node);
@@ -387,7 +387,7 @@ function schemaCall(link: Link, emit: Emitter): void {
       const t = table(0);
       const v = arg(link, 1);
       const name = nameOf(v);
-      if (name === undefined) return emit.unanalysed(argNode(link, 1), `the constraint name ${whyNot(v, 'it')}`);
+      if (name === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the constraint name', v));
       if (t) emit.sql(`ALTER TABLE ${qualified(t)} DROP CONSTRAINT ${ident(name)}`, link.node);
       return;
     }
@@ -447,12 +447,12 @@ function indexSql(t: ObjectName, v: StaticValue): string | undefined {
 function changeColumn(link: Link, emit: Emitter, t: ObjectName | undefined, oldValue: StaticValue, newValue: StaticValue): void {
   if (!t) return;
   const newObj = constructed(newValue);
-  if (!newObj) return emit.unanalysed(argNode(link, 2), `the new column ${whyNot(newValue, 'it')}`);
+  if (!newObj) return emit.unanalysed(argNode(link, 2), notStatic('the new column', newValue));
   const next = columnSql(t, newObj);
   if ('reason' in next) return emit.unanalysed(argNode(link, 2), next.reason);
   const oldObj = constructed(oldValue);
   const oldName = nameOf(oldValue);
-  if (oldName === undefined) return emit.unanalysed(argNode(link, 1), `the old column ${whyNot(oldValue, 'it')}`);
+  if (oldName === undefined) return emit.unanalysed(argNode(link, 1), notStatic('the old column', oldValue));
   const table = qualified(t);
   if (oldObj) {
     const old = columnSql(t, oldObj);

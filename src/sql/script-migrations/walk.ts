@@ -7,7 +7,7 @@
 import { ts } from 'ts-morph';
 import type { MigrationSink, Emitter } from './emit.js';
 import type { Scope } from './scope.js';
-import { bindName, chainOf, declareStatements, evaluate, truthiness, unwrap, type Binding, type Chain } from './scope.js';
+import { bindName, chainOf, declareStatements, evaluate, isPostgresName, truthiness, unwrap, type Binding, type Chain } from './scope.js';
 import type { ScriptSource } from './source.js';
 
 export interface CallContext {
@@ -117,6 +117,21 @@ export class Walker {
       if (statement.finallyBlock) this.statement(statement.finallyBlock, scope, handler, mode);
     } else if (ts.isSwitchStatement(statement)) {
       this.expression(statement.expression, scope, handler, mode);
+      const start = this.switchEntry(statement, scope);
+      if (start !== undefined) {
+        // Run from the matching clause on, falling through until a break.
+        const clauses = statement.caseBlock.clauses;
+        const inner = scope.child();
+        for (let i = start; i < clauses.length; i++) {
+          declareStatements(clauses[i]!.statements, inner);
+          for (const s of clauses[i]!.statements) {
+            if (ts.isBreakStatement(s)) return;
+            this.statement(s, inner, handler, mode);
+            if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return;
+          }
+        }
+        return;
+      }
       for (const clause of statement.caseBlock.clauses) {
         const inner = scope.child();
         declareStatements(clause.statements, inner);
@@ -125,6 +140,25 @@ export class Walker {
     } else if (ts.isLabeledStatement(statement)) {
       this.statement(statement.statement, scope, handler, mode);
     }
+  }
+
+  /**
+   * The clause a switch starts at, when known: its discriminant's value, or for a switch on the database
+   * dialect (`case 'postgres':` … `case 'mysql':`), the Postgres clause (else `default`).
+   */
+  private switchEntry(statement: ts.SwitchStatement, scope: Scope): number | undefined {
+    const clauses = statement.caseBlock.clauses;
+    const value = evaluate(statement.expression, scope);
+    const labels = clauses.map((c) => (ts.isCaseClause(c) ? evaluate(c.expression, scope) : undefined));
+    const fallback = clauses.findIndex((c) => ts.isDefaultClause(c));
+    if (value.kind === 'string' || value.kind === 'number' || value.kind === 'boolean') {
+      const at = labels.findIndex((l) => l !== undefined && l.kind === value.kind && 'value' in l && l.value === value.value);
+      return at >= 0 ? at : fallback >= 0 ? fallback : clauses.length;
+    }
+    const dialects = labels.map((l) => (l?.kind === 'string' ? isPostgresName(l.value) : undefined));
+    if (!dialects.some((d) => d !== undefined)) return undefined;
+    const postgres = dialects.indexOf(true);
+    return postgres >= 0 ? postgres : fallback >= 0 ? fallback : clauses.length;
   }
 
   private forOf(statement: ts.ForOfStatement, scope: Scope, handler: CallHandler, mode: string | undefined): void {
