@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
-import { commands, defaultCommand } from './commands/index.js';
 
 function packageVersion(): string {
   // Works from source (src/cli) and from the build (dist/src/cli).
@@ -22,7 +21,7 @@ function packageVersion(): string {
 
 export const VERSION = packageVersion();
 
-function globalHelp(): string {
+function globalHelp(commands: readonly Command[], defaultCommand: Command | undefined): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `rollsafe ${VERSION} — migration safety for PostgreSQL: does the code still running survive this migration?`,
@@ -53,13 +52,15 @@ export function commandHelp(command: Command): string {
 export async function run(argv: string[], io: CliIO): Promise<number> {
   try {
     const first = argv[0];
-    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
-      if (first === undefined && defaultCommand) return await runCommand(defaultCommand, [], io);
-      io.stdout.write(globalHelp());
-      return 0;
-    }
     if (first === '--version' || first === '-v') {
       io.stdout.write(`${VERSION}\n`);
+      return 0;
+    }
+    // Loaded here, not at the top: `--version` (editors and hooks probe it) loads nothing else.
+    const { commands, defaultCommand } = await import('./commands/index.js');
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      if (first === undefined && defaultCommand) return await runCommand(defaultCommand, [], io);
+      io.stdout.write(globalHelp(commands, defaultCommand));
       return 0;
     }
     const named = commands.find((c) => c.name === first);

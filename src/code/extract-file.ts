@@ -8,12 +8,9 @@ import type { FileFacts } from './facts.js';
 import { collectImports } from './imports.js';
 import type { CodeContext } from './reference.js';
 import { parseSuppressionComment } from '../suppression-comment.js';
+import { isScriptPath } from './files.js';
 
-export const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
-
-export function isScriptPath(path: string): boolean {
-  return SCRIPT_EXTENSIONS.some((ext) => path.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(path);
-}
+export { SCRIPT_EXTENSIONS, isScriptPath } from './files.js';
 
 function scriptKind(path: string): ts.ScriptKind {
   if (path.endsWith('.tsx')) return ts.ScriptKind.TSX;

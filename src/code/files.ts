@@ -3,9 +3,15 @@
  * Decided from the repository-relative path alone, so the worktree and every git ref agree.
  */
 import type { Extractor } from './extractor.js';
-import { SCRIPT_EXTENSIONS } from './extract-file.js';
 import { GlobList } from './glob.js';
 import type { CodeContext } from './reference.js';
+
+// Here rather than in extract-file.ts: selecting files must not load the TypeScript compiler.
+export const SCRIPT_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'] as const;
+
+export function isScriptPath(path: string): boolean {
+  return SCRIPT_EXTENSIONS.some((ext) => path.endsWith(ext)) && !/\.d\.[cm]?ts$/.test(path);
+}
 
 /** Folders that never hold the application's own source: dependencies, VCS data, build and tool output. */
 export const SKIPPED_DIRS: ReadonlySet<string> = new Set([
@@ -58,7 +64,8 @@ export function codeContext(path: string): CodeContext {
 }
 
 export interface FileSelectionOptions {
-  extractors: readonly Extractor[];
+  /** Only their `extraExtensions` matter here (an extractor manifest will do). */
+  extractors: readonly Pick<Extractor, 'extraExtensions'>[];
   /** Repository-relative folders of migration sets: their files are not live code. */
   migrationDirs: readonly string[];
   include?: readonly string[];

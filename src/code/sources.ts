@@ -2,9 +2,11 @@
  * Code sources: the working tree, or a git ref read straight from the object database (`ls-tree` + one
  * `cat-file --batch` process). Never a checkout, never a temp directory.
  */
-import { lstat, readdir, readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CatFileBatch, git, GitError, lsTree, objectFormat, requireRef } from '../git.js';
+import { CatFileBatch, git, GitError, parseLsTree, requireRef } from '../git.js';
+import type { FileStat } from './cache.js';
 import type { FileSelection } from './files.js';
 
 export interface SourceFile {
@@ -14,6 +16,8 @@ export interface SourceFile {
   size?: number;
   /** Git blob SHA when known before reading (always for refs). */
   sha?: string;
+  /** Worktree: the file's lstat when listed (regular files only), so an unchanged file need not be read to know its SHA. */
+  stat?: FileStat;
 }
 
 export interface CodeSource {
@@ -33,9 +37,42 @@ function byPath(a: SourceFile, b: SourceFile): number {
   return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }
 
+interface RepositoryFacts {
+  format: 'sha1' | 'sha256';
+  /** The root's path inside the repository (`app/` or ''). */
+  prefix: string;
+}
+
+// Neither changes while a process runs, and every source of a run asks: one git call per root.
+const repositoryFacts = new Map<string, Promise<RepositoryFacts>>();
+
+function repositoryOf(root: string): Promise<RepositoryFacts> {
+  let facts = repositoryFacts.get(root);
+  if (!facts) {
+    facts = git(['rev-parse', '--show-object-format', '--show-prefix'], root).then(
+      (out): RepositoryFacts => {
+        const [format, prefix] = out.split('\n');
+        return { format: format?.trim() === 'sha256' ? 'sha256' : 'sha1', prefix: prefix?.trim() ?? '' };
+      },
+      async (error: unknown): Promise<RepositoryFacts> => {
+        // git before 2.25 has no --show-object-format, and only SHA-1 repositories.
+        if (!(error instanceof GitError) || error.code !== 'failed') throw error;
+        return { format: 'sha1', prefix: (await git(['rev-parse', '--show-prefix'], root)).trim() };
+      },
+    );
+    // A failure (not a repository) is not remembered: the folder may become one.
+    facts.catch(() => repositoryFacts.delete(root));
+    repositoryFacts.set(root, facts);
+  }
+  return facts;
+}
+
 /** The working tree under `root`: git's view of it (tracked + untracked, minus ignored) when it is a repository, else a folder walk. */
 export async function worktreeSource(root: string): Promise<CodeSource> {
-  const format = await objectFormat(root).catch(() => 'sha1' as const);
+  const format = await repositoryOf(root).then(
+    (r) => r.format,
+    () => 'sha1' as const,
+  );
   return {
     label: 'working tree',
     cacheName: 'worktree',
@@ -50,16 +87,29 @@ export async function worktreeSource(root: string): Promise<CodeSource> {
       }
       paths ??= await walk(root, selection);
       const files: SourceFile[] = [];
-      for (const path of paths) if (selection.skipReason(path) === null) files.push({ path });
+      for (const path of paths) {
+        if (selection.skipReason(path) !== null) continue;
+        // Synchronous: thousands of tiny metadata calls cost more through the thread pool than they take.
+        let stat;
+        try {
+          stat = lstatSync(join(root, path), { throwIfNoEntry: false });
+        } catch {
+          stat = undefined; // unreadable: read() says why
+        }
+        // Symlinks are not read, as in refs (ls-tree shows them as links, not as the files they point to).
+        if (stat?.isFile()) files.push({ path, size: stat.size, stat: { size: stat.size, mtimeMs: stat.mtimeMs, ctimeMs: stat.ctimeMs, ino: stat.ino } });
+        else files.push({ path });
+      }
       return files.sort(byPath);
     },
     async read(file) {
       const abs = join(root, file.path);
       try {
-        // Symlinks are skipped, as in refs (ls-tree shows them as links, not as the files they point to).
-        const stat = await lstat(abs);
-        if (!stat.isFile()) return null;
-        return await readFile(abs);
+        if (!file.stat) {
+          const stat = lstatSync(abs, { throwIfNoEntry: false });
+          if (!stat?.isFile()) return null;
+        }
+        return readFileSync(abs);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
         throw error;
@@ -92,15 +142,16 @@ async function walk(root: string, selection: FileSelection): Promise<string[]> {
 /** The tree of `ref` under `root` (which may be a subfolder of the repository), read without a checkout. */
 export async function refSource(root: string, ref: string): Promise<CodeSource> {
   const commit = await requireRef(root, ref);
-  const prefix = (await git(['rev-parse', '--show-prefix'], root)).trim();
-  const format = await objectFormat(root);
+  const { prefix, format } = await repositoryOf(root);
   let batch: CatFileBatch | undefined;
   return {
     label: `${ref} (${commit.slice(0, 7)})`,
     cacheName: `ref-${commit}`,
     hashFormat: format,
     async list(selection) {
-      const entries = await lsTree(root, commit, prefix ? [prefix] : []);
+      // The commit is resolved already (lsTree() would resolve it again).
+      const out = await git(['ls-tree', '-r', '-z', '-l', '--full-tree', commit, '--', ...(prefix ? [prefix] : [])], root, { maxBuffer: 512 * 1024 * 1024 });
+      const entries = parseLsTree(out);
       const files: SourceFile[] = [];
       for (const entry of entries) {
         // Only regular files: symlinks (120000) and submodules (160000) are not the app's source here.

@@ -232,11 +232,13 @@ interface ScannedLive {
 }
 
 async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSet[], base: string | null, knownNames: string[]): Promise<ScannedLive> {
-  const { scanWorktree, scanRef } = await import('../code/index.js');
-  const { extractors } = await import('../code/extractors/index.js');
+  // The scanner alone: the extractors (and the TypeScript compiler) load only if a file must be parsed.
+  const { scanWorktree, scanRef } = await import('../code/scan.js');
+  const { extractorManifest } = await import('../code/extractors/manifest.js');
   const { root, config } = options;
   const scanOptions = {
-    extractors,
+    extractors: extractorManifest,
+    keepFacts: false,
     migrationDirs: sets.map((s) => s.dir),
     ...(config.code?.include ? { include: config.code.include } : {}),
     ...(config.code?.exclude ? { exclude: config.code.exclude } : {}),
@@ -250,9 +252,7 @@ async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSe
     result.fileCount += scan.stats.files;
     // Diagnostics of the running release's code are not the author's to fix; only the worktree's are shown.
     if (name === 'worktree') result.diagnostics.push(...scan.diagnostics);
-    const map = new Map<string, CodeSuppression[]>();
-    for (const f of scan.files) if (f.suppressions?.length) map.set(f.path, f.suppressions);
-    result.suppressions.set(name, map);
+    result.suppressions.set(name, new Map(scan.suppressions));
   };
   add('worktree', null, 'worktree', await scanWorktree(root, scanOptions));
   const refs = [...(base ? [{ name: 'base', ref: base }] : []), ...(config.liveRefs ?? []).map((ref) => ({ name: ref, ref }))];

@@ -196,10 +196,10 @@ describe('facts cache', () => {
 
     const [versionDir] = readdirSync(cacheDir);
     const pack = join(cacheDir, versionDir!, 'worktree.json');
-    expect(JSON.parse(readFileSync(pack, 'utf8')).format).toBe(1);
+    expect(JSON.parse(readFileSync(pack, 'utf8')).format).toBe(2);
     writeFileSync(pack, '{"format":1,"ver');
     expect((await run()).seen).toEqual(['src/a.ts', 'src/b.ts']);
-    expect(JSON.parse(readFileSync(pack, 'utf8')).format).toBe(1);
+    expect(JSON.parse(readFileSync(pack, 'utf8')).format).toBe(2);
 
     // One bad entry costs only that file.
     const data = JSON.parse(readFileSync(pack, 'utf8')) as { entries: Record<string, unknown> };

@@ -7,7 +7,7 @@ import { EXIT_CLEAN, UsageError, type CliIO } from '../io.js';
 import { openProject } from '../project.js';
 import { GitError } from '../../git.js';
 import { scanRef, scanWorktree, type ScanOptions, type ScanResult } from '../../code/scan.js';
-import { extractors } from '../../code/extractors/index.js';
+import { extractorManifest } from '../../code/extractors/manifest.js';
 import type { Reference } from '../../code/reference.js';
 import type { Diagnostic } from '../../diagnostic.js';
 import { discoverMigrationSets, MigrationsConfigError } from '../../migrations/index.js';
@@ -157,7 +157,9 @@ export const refsCommand: Command = {
     const config = project.config.config;
     const exclusions = await migrationExclusions(project.root, config);
     const options: ScanOptions = {
-      extractors,
+      // Loaded only when a file must be parsed: a scan answered from the cache never loads the TypeScript compiler.
+      extractors: extractorManifest,
+      keepFacts: false,
       migrationDirs: exclusions.migrationDirs,
       ...(config.code?.include ? { include: config.code.include } : {}),
       exclude: [...(config.code?.exclude ?? []), ...exclusions.exclude],
