@@ -22,6 +22,8 @@ function requireColumn(d: Draft, table: Table, column: string): Column | undefin
 
 /** Partitions of a partitioned table, recursively (Postgres applies column changes to them too). */
 export function partitionsOf(d: Draft, table: QualifiedName): Table[] {
+  // Only a partitioned table has partitions: skip the scan of every table for the others.
+  if (d.tables.get(objectKey(table))?.kind === 'table') return [];
   const out: Table[] = [];
   for (const t of d.tables.values()) {
     if (t.partitionOf && sameName(t.partitionOf, table)) out.push(t, ...partitionsOf(d, t));
@@ -40,10 +42,7 @@ function replaceColumn(table: Table, name: string, edit: (c: Column) => Column):
 
 const relationTaken = (d: Draft, schema: string) => (name: string) => d.relationKind({ schema, name }) !== undefined;
 
-const constraintTaken = (d: Draft, schema: string) => (name: string) => {
-  for (const t of d.tables.values()) if (t.schema === schema && t.constraints.some((c) => c.name === name)) return true;
-  return false;
-};
+const constraintTaken = (d: Draft, schema: string) => (name: string) => d.hasConstraintNamed(schema, name);
 
 /** A new column from its spec; a serial or identity column also gets its sequence, named as Postgres names it. */
 function newColumn(d: Draft, table: QualifiedName, spec: ColumnSpec, origin: Origin): Column {
