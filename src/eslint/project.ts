@@ -181,7 +181,6 @@ export class ProjectIndex {
     if (this.code && (!previous || state.knownNames.some((n) => !this.codeNames.has(n)) || configKey(previous) !== configKey(state))) {
       this.code = undefined;
     }
-    this.liveRefs = undefined;
     return state;
   }
 
@@ -259,9 +258,11 @@ export class ProjectIndex {
     const { base } = state.gathered;
     const refs = [...(base.ref ? [{ name: 'base', ref: base.ref }] : []), ...(state.gathered.config.liveRefs ?? []).map((ref) => ({ name: ref, ref }))];
     if (refs.length === 0) return [];
-    const key = refs.map((r) => `${r.name}=${this.commitOf(r.ref)}`).join(',');
+    const request = this.scanRequest(state);
+    // A commit's files never change: scan again only when a ref moved or what the scan looks for changed.
+    const key = JSON.stringify([refs.map((r) => `${r.name}=${this.commitOf(r.ref)}`), request]);
     if (this.liveRefs?.key === key) return this.liveRefs.sources;
-    const reply = sharedWorker().call({ kind: 'live-refs', root: this.root, refs, ...this.scanRequest(state) });
+    const reply = sharedWorker().call({ kind: 'live-refs', root: this.root, refs, ...request });
     if ('error' in reply) throw new ProjectError(reply.error);
     const sources = reply.sources.map((s) => ({ name: s.name, ref: s.ref, label: s.label, references: new ReferenceIndex(s.references) }));
     this.liveRefs = { key, sources };
