@@ -98,6 +98,11 @@ describe('order', () => {
     ]);
   });
 
+  it('Knex: files named by release run in version order (what their custom migration source does)', async () => {
+    const root = project({ 'db/migrations/2.5.108.js': knex(), 'db/migrations/2.5.12.js': knex(), 'db/migrations/2.0.0.js': knex() });
+    expect(names((await sets(root))[0]!)).toEqual(['2.0.0.js', '2.5.12.js', '2.5.108.js']);
+  });
+
   it('Kysely: names compared with localeCompare (case-insensitive first)', async () => {
     const root = project({ 'migrations/Abd.ts': kysely(), 'migrations/abc.ts': kysely() });
     expect(names((await sets(root))[0]!)).toEqual(['abc.ts', 'Abd.ts']);

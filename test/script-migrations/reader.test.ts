@@ -123,6 +123,26 @@ export async function up(knex) {
     expect(result.calls).toEqual({ analysed: 3, unanalysed: 1 });
   });
 
+  it('stops at a return that surely runs, not at one behind a run-time condition', () => {
+    const text = `const NAMES = ['revisions_document_fkey', 'document_foreign_idx'];
+module.exports = {
+  up: async (queryInterface) => {
+    if (await queryInterface.tableExists('done')) return;
+    for (const name of NAMES) {
+      try {
+        await queryInterface.sequelize.query(\`ALTER TABLE revisions DROP CONSTRAINT "\${name}"\`);
+        return;
+      } catch (err) {
+        console.error(err);
+      }
+    }
+    await queryInterface.dropTable('never');
+  },
+};
+`;
+    expect(kinds(text, 'sequelize')).toEqual(['drop-constraint']);
+  });
+
   it('takes the then branch of a run-time condition and reports the else branch', () => {
     const text = `export async function up(knex) {
   if (!(await knex.schema.hasColumn('users', 'plan'))) {

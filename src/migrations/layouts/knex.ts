@@ -6,7 +6,7 @@
  * unless it opts out (lib/migrations/migrate/Migrator.js, latest/_useTransaction).
  */
 import type { MigrationLayout, RepoFiles } from '../layout.js';
-import { codeUnitCompare } from '../order.js';
+import { codeUnitCompare, naturalCompare } from '../order.js';
 import { detectScriptFolder, folderOf, nearbyFiles, numberedEntry, perFolder, readScript, scriptFiles, sortedEntries, type SetTransaction } from '../script-layout.js';
 
 export const knexLayout: MigrationLayout = {
@@ -18,8 +18,12 @@ export const knexLayout: MigrationLayout = {
   },
 
   async list(dir, entries) {
-    const list = scriptFiles(entries).map((f) => numberedEntry(dir, f));
-    return { entries: sortedEntries(list, (a, b) => codeUnitCompare(a.path, b.path)), diagnostics: [] };
+    const files = scriptFiles(entries);
+    const list = files.map((f) => numberedEntry(dir, f));
+    // Files named by release (`2.5.12.js`) come with a custom migration source sorting them as versions:
+    // in code-unit order 2.5.108 would run before 2.5.12, which no project intends.
+    const versions = files.length > 0 && files.every((f) => /^\d+(\.\d+)+([-.][\w.-]*)?\.[cm]?[jt]s$/.test(f));
+    return { entries: sortedEntries(list, (a, b) => (versions ? naturalCompare(a.path, b.path) : codeUnitCompare(a.path, b.path))), diagnostics: [] };
   },
 
   async read(entry, text, repo) {

@@ -23,6 +23,9 @@ export interface CallContext {
 export type CallHandler = (chain: Chain, call: ts.Expression, ctx: CallContext) => boolean;
 
 const MAX_INLINE_DEPTH = 8;
+
+/** How a statement surely ends: it goes on to the next one, or it leaves its function, loop or switch. */
+type Flow = 'next' | 'return' | 'break' | 'continue';
 const MAX_UNROLL = 200;
 
 export class Walker {
@@ -76,70 +79,96 @@ export class Walker {
     return true;
   }
 
-  statements(list: readonly ts.Statement[], scope: Scope, handler: CallHandler, mode: string | undefined): void {
-    for (const statement of list) this.statement(statement, scope, handler, mode);
+  /** Runs statements in order until one surely leaves the list (a return, a throw, a break or continue). */
+  statements(list: readonly ts.Statement[], scope: Scope, handler: CallHandler, mode: string | undefined): Flow {
+    for (const statement of list) {
+      const flow = this.statement(statement, scope, handler, mode);
+      if (flow !== 'next') return flow;
+    }
+    return 'next';
   }
 
-  private statement(statement: ts.Statement, scope: Scope, handler: CallHandler, mode: string | undefined): void {
+  /**
+   * Runs one statement; says how it surely ends. A path rollsafe only assumes (the then branch of a run-time
+   * condition) never ends the function: `if (await exists()) return;` must not hide the rest of `up`.
+   */
+  private statement(statement: ts.Statement, scope: Scope, handler: CallHandler, mode: string | undefined): Flow {
     if (ts.isBlock(statement)) {
       const inner = scope.child();
       declareStatements(statement.statements, inner);
-      this.statements(statement.statements, inner, handler, mode);
-    } else if (ts.isExpressionStatement(statement)) {
+      return this.statements(statement.statements, inner, handler, mode);
+    }
+    if (ts.isExpressionStatement(statement)) {
       this.expression(statement.expression, scope, handler, mode);
-    } else if (ts.isReturnStatement(statement)) {
+      return 'next';
+    }
+    if (ts.isReturnStatement(statement)) {
       if (statement.expression) this.expression(statement.expression, scope, handler, mode);
-    } else if (ts.isVariableStatement(statement)) {
+      return 'return';
+    }
+    if (ts.isThrowStatement(statement)) return 'return';
+    if (ts.isBreakStatement(statement)) return 'break';
+    if (ts.isContinueStatement(statement)) return 'continue';
+    if (ts.isVariableStatement(statement)) {
       for (const d of statement.declarationList.declarations) if (d.initializer) this.expression(d.initializer, scope, handler, mode);
-    } else if (ts.isIfStatement(statement)) {
+      return 'next';
+    }
+    if (ts.isIfStatement(statement)) {
       this.expression(statement.expression, scope, handler, mode);
       const truth = truthiness(evaluate(statement.expression, scope));
+      if (truth === true) return this.statement(statement.thenStatement, scope, handler, mode);
+      if (truth === false) return statement.elseStatement ? this.statement(statement.elseStatement, scope, handler, mode) : 'next';
+      this.statement(statement.thenStatement, scope, handler, mode);
       const condition = this.brief(statement.expression);
-      if (truth !== false) this.statement(statement.thenStatement, scope, handler, mode);
-      if (statement.elseStatement && truth !== true) {
-        this.statement(statement.elseStatement, scope, handler, truth === false ? mode : (mode ?? `it runs only when \`${condition}\` is false, which is known only at run time`));
-      }
-    } else if (ts.isForOfStatement(statement)) {
-      this.forOf(statement, scope, handler, mode);
-    } else if (ts.isForStatement(statement) || ts.isForInStatement(statement) || ts.isWhileStatement(statement) || ts.isDoStatement(statement)) {
+      if (statement.elseStatement) this.statement(statement.elseStatement, scope, handler, mode ?? `it runs only when \`${condition}\` is false, which is known only at run time`);
+      return 'next';
+    }
+    if (ts.isForOfStatement(statement)) return this.forOf(statement, scope, handler, mode);
+    if (ts.isForStatement(statement) || ts.isForInStatement(statement) || ts.isWhileStatement(statement) || ts.isDoStatement(statement)) {
       const inner = scope.child();
       if ((ts.isForStatement(statement) || ts.isForInStatement(statement)) && statement.initializer && ts.isVariableDeclarationList(statement.initializer)) {
         for (const d of statement.initializer.declarations) bindName(d.name, { kind: 'unknown', reason: 'a loop variable' }, inner);
       }
       this.statement(statement.statement, inner, handler, mode ?? 'it runs in a loop whose iterations are known only at run time');
-    } else if (ts.isTryStatement(statement)) {
-      this.statement(statement.tryBlock, scope, handler, mode);
+      return 'next';
+    }
+    if (ts.isTryStatement(statement)) {
+      const flow = this.statement(statement.tryBlock, scope, handler, mode);
       if (statement.catchClause) {
         const inner = scope.child();
         if (statement.catchClause.variableDeclaration) bindName(statement.catchClause.variableDeclaration.name, { kind: 'unknown', reason: 'an error' }, inner);
         this.statement(statement.catchClause.block, inner, handler, mode ?? 'it runs only when an earlier call fails');
       }
-      if (statement.finallyBlock) this.statement(statement.finallyBlock, scope, handler, mode);
-    } else if (ts.isSwitchStatement(statement)) {
+      const after = statement.finallyBlock ? this.statement(statement.finallyBlock, scope, handler, mode) : 'next';
+      return after !== 'next' ? after : flow;
+    }
+    if (ts.isSwitchStatement(statement)) {
       this.expression(statement.expression, scope, handler, mode);
       const start = this.switchEntry(statement, scope);
+      const clauses = statement.caseBlock.clauses;
       if (start !== undefined) {
         // Run from the matching clause on, falling through until a break.
-        const clauses = statement.caseBlock.clauses;
         const inner = scope.child();
         for (let i = start; i < clauses.length; i++) {
           declareStatements(clauses[i]!.statements, inner);
-          for (const s of clauses[i]!.statements) {
-            if (ts.isBreakStatement(s)) return;
-            this.statement(s, inner, handler, mode);
-            if (ts.isReturnStatement(s) || ts.isThrowStatement(s)) return;
-          }
+          const flow = this.statements(clauses[i]!.statements, inner, handler, mode);
+          if (flow === 'break') return 'next';
+          if (flow !== 'next') return flow;
         }
-        return;
+        return 'next';
       }
-      for (const clause of statement.caseBlock.clauses) {
+      for (const clause of clauses) {
         const inner = scope.child();
         declareStatements(clause.statements, inner);
         this.statements(clause.statements, inner, handler, mode ?? `it runs only in one case of \`switch (${this.brief(statement.expression)})\``);
       }
-    } else if (ts.isLabeledStatement(statement)) {
-      this.statement(statement.statement, scope, handler, mode);
+      return 'next';
     }
+    if (ts.isLabeledStatement(statement)) {
+      const flow = this.statement(statement.statement, scope, handler, mode);
+      return flow === 'break' ? 'next' : flow;
+    }
+    return 'next';
   }
 
   /**
@@ -161,21 +190,24 @@ export class Walker {
     return postgres >= 0 ? postgres : fallback >= 0 ? fallback : clauses.length;
   }
 
-  private forOf(statement: ts.ForOfStatement, scope: Scope, handler: CallHandler, mode: string | undefined): void {
+  private forOf(statement: ts.ForOfStatement, scope: Scope, handler: CallHandler, mode: string | undefined): Flow {
     const list = evaluate(statement.expression, scope);
     const declaration = ts.isVariableDeclarationList(statement.initializer) ? statement.initializer.declarations[0] : undefined;
     if (list.kind === 'array' && declaration && list.items.length <= MAX_UNROLL) {
       for (const item of list.items) {
         const inner = scope.child();
         bindName(declaration.name, { kind: 'expr', expr: item.expr, scope: item.scope }, inner);
-        this.statement(statement.statement, inner, handler, mode);
+        const flow = this.statement(statement.statement, inner, handler, mode);
+        if (flow === 'break') break;
+        if (flow === 'return') return 'return';
       }
-      return;
+      return 'next';
     }
     const inner = scope.child();
     if (declaration) bindName(declaration.name, { kind: 'unknown', reason: 'a loop variable' }, inner);
     const why = list.kind === 'unknown' ? `it runs in a loop over \`${this.brief(statement.expression)}\` (${list.reason})` : `it runs in a loop over \`${this.brief(statement.expression)}\`, known only at run time`;
     this.statement(statement.statement, inner, handler, mode ?? why);
+    return 'next';
   }
 
   expression(expr: ts.Expression, scope: Scope, handler: CallHandler, mode: string | undefined): void {
