@@ -123,6 +123,26 @@ export async function up(knex) {
     expect(result.calls).toEqual({ analysed: 3, unanalysed: 1 });
   });
 
+  it('follows straight-line reassignments of a variable', () => {
+    const text = `module.exports = {
+  up: async (queryInterface) => {
+    let table, constraint;
+    table = 'a';
+    constraint = 'a_fk';
+    await queryInterface.sequelize.query(\`ALTER TABLE "\${table}" DROP CONSTRAINT "\${constraint}"\`);
+    table = 'b';
+    constraint += '_old';
+    await queryInterface.sequelize.query(\`ALTER TABLE "\${table}" DROP CONSTRAINT "\${constraint}"\`);
+    if (Math.random() > 0.5) table = 'c';
+    await queryInterface.removeColumn(table, 'x');
+  },
+};
+`;
+    const result = read('sequelize', text);
+    expect(result.changes.map((c) => (c.kind === 'drop-constraint' ? `${c.table.name}.${c.name}` : c.kind))).toEqual(['a.a_fk', 'b.a_fk_old']);
+    expect(result.diagnostics.map((d) => d.location.line)).toEqual([11]);
+  });
+
   it('stops at a return that surely runs, not at one behind a run-time condition', () => {
     const text = `const NAMES = ['revisions_document_fkey', 'document_foreign_idx'];
 module.exports = {

@@ -36,6 +36,15 @@ export class Scope {
     return this.bindings.get(name) ?? this.parent?.lookup(name);
   }
 
+  /** Rebinds a name where it is declared (an assignment `x = …`); false when no scope declares it. */
+  assign(name: string, binding: Binding): boolean {
+    if (this.bindings.has(name)) {
+      this.bindings.set(name, binding);
+      return true;
+    }
+    return this.parent?.assign(name, binding) ?? false;
+  }
+
   child(): Scope {
     return new Scope(this);
   }

@@ -7,7 +7,7 @@
 import { ts } from 'ts-morph';
 import type { MigrationSink, Emitter } from './emit.js';
 import type { Scope } from './scope.js';
-import { bindName, chainOf, declareStatements, evaluate, isPostgresName, truthiness, unwrap, type Binding, type Chain } from './scope.js';
+import { bindName, chainOf, declareStatements, evaluate, isPostgresName, truthiness, unwrap, type Binding, type Chain, type StaticValue } from './scope.js';
 import type { ScriptSource } from './source.js';
 
 export interface CallContext {
@@ -36,6 +36,8 @@ export class Walker {
   private readonly classDecl: ts.ClassLikeDeclaration | undefined;
   private readonly active = new Set<ts.Node>();
   private readonly done = new Map<ts.Node, Set<Scope>>();
+  /** Inside a then branch read as if its run-time condition held. */
+  private assumed = 0;
 
   constructor(source: ScriptSource, sink: MigrationSink, toolRoots: ReadonlySet<string>, classDecl?: ts.ClassLikeDeclaration) {
     this.source = source;
@@ -110,7 +112,13 @@ export class Walker {
     if (ts.isBreakStatement(statement)) return 'break';
     if (ts.isContinueStatement(statement)) return 'continue';
     if (ts.isVariableStatement(statement)) {
-      for (const d of statement.declarationList.declarations) if (d.initializer) this.expression(d.initializer, scope, handler, mode);
+      const constant = (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+      for (const d of statement.declarationList.declarations) {
+        if (!d.initializer) continue;
+        this.expression(d.initializer, scope, handler, mode);
+        // A `let` assigned again later: from here on it holds its initializer, until the next assignment.
+        if (!constant) bindName(d.name, mode === undefined ? { kind: 'value', value: this.snapshot(d.initializer, scope) } : { kind: 'unknown', reason: 'a variable set under a condition' }, scope);
+      }
       return 'next';
     }
     if (ts.isIfStatement(statement)) {
@@ -118,7 +126,13 @@ export class Walker {
       const truth = truthiness(evaluate(statement.expression, scope));
       if (truth === true) return this.statement(statement.thenStatement, scope, handler, mode);
       if (truth === false) return statement.elseStatement ? this.statement(statement.elseStatement, scope, handler, mode) : 'next';
-      this.statement(statement.thenStatement, scope, handler, mode);
+      // The then branch is read as if it ran; what it assigns stays unknown after it.
+      this.assumed++;
+      try {
+        this.statement(statement.thenStatement, scope, handler, mode);
+      } finally {
+        this.assumed--;
+      }
       const condition = this.brief(statement.expression);
       if (statement.elseStatement) this.statement(statement.elseStatement, scope, handler, mode ?? `it runs only when \`${condition}\` is false, which is known only at run time`);
       return 'next';
@@ -228,6 +242,19 @@ export class Walker {
         }
       } else if (op >= ts.SyntaxKind.FirstAssignment && op <= ts.SyntaxKind.LastAssignment) {
         this.expression(e.right, scope, handler, mode);
+        const target = unwrap(e.left);
+        if (ts.isIdentifier(target)) {
+          // Straight-line reassignments (`tableName = 'a'; …; tableName = 'b'`) are followed in order.
+          let value: StaticValue = op === ts.SyntaxKind.EqualsToken ? this.snapshot(e.right, scope) : { kind: 'unknown', reason: 'computed at run time' };
+          if (op === ts.SyntaxKind.PlusEqualsToken) {
+            const before = evaluate(target, scope);
+            const added = evaluate(e.right, scope);
+            if ((before.kind === 'string' || before.kind === 'number') && (added.kind === 'string' || added.kind === 'number')) {
+              value = before.kind === 'number' && added.kind === 'number' ? { kind: 'number', value: before.value + added.value } : { kind: 'string', value: `${before.value}${added.value}` };
+            }
+          }
+          scope.assign(target.text, mode === undefined && this.assumed === 0 && value.kind !== 'unknown' ? { kind: 'value', value } : { kind: 'unknown', reason: 'a variable set at run time or under a condition' });
+        }
       }
     } else if (ts.isConditionalExpression(e)) {
       this.expression(e.condition, scope, handler, mode);
@@ -326,6 +353,11 @@ export class Walker {
       }
     }
     for (const arg of node.arguments) this.expression(arg, scope, handler, mode);
+  }
+
+  /** The value of an expression now (before the variables it reads are assigned again). */
+  private snapshot(expr: ts.Expression, scope: Scope): StaticValue {
+    return evaluate(expr, scope);
   }
 
   private argumentBindings(node: ts.CallExpression, scope: Scope): Binding[] {
