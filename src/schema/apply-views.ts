@@ -44,6 +44,29 @@ function expandColumns(d: Draft, columns: string[], reads: ColumnRead[]): { colu
   return { columns: out, reads: [...reads, ...extra] };
 }
 
+/** Columns every row has without being declared. */
+const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);
+
+function columnsOf(d: Draft, relation: QualifiedName): readonly string[] | undefined {
+  return d.tables.get(objectKey(relation))?.columns.map((c) => c.name) ?? d.views.get(objectKey(relation))?.columns;
+}
+
+/**
+ * A column the view's query reads that its relation does not have. A bare name read from several relations
+ * (a join) needs only one of them to have it; a relation without known columns (CREATE TABLE AS) is not judged.
+ */
+function missingColumn(d: Draft, reads: readonly ColumnRead[]): string | undefined {
+  for (const read of reads) {
+    const column = read.column;
+    if (column === undefined || SYSTEM_COLUMNS.has(column)) continue;
+    const known = columnsOf(d, read.table);
+    if (!known || known.length === 0 || known.includes(column)) continue;
+    if (reads.some((r) => r !== read && r.column === column && (columnsOf(d, r.table)?.includes(column) ?? true))) continue;
+    return column;
+  }
+  return undefined;
+}
+
 export function createView(d: Draft, change: ChangeOf<'create-view'>, origin: Origin): void {
   const { view: name } = change;
   if (!d.hasSchema(name.schema)) {
@@ -55,6 +78,11 @@ export function createView(d: Draft, change: ChangeOf<'create-view'>, origin: Or
       d.problem(`relation "${display(read.table)}" does not exist`);
       return;
     }
+  }
+  const missing = missingColumn(d, change.reads);
+  if (missing !== undefined) {
+    d.problem(`column "${missing}" does not exist`);
+    return;
   }
   const { columns, reads } = expandColumns(d, change.columns, change.reads);
   const duplicate = columns.find((c, i) => columns.indexOf(c) !== i);
