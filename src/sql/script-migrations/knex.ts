@@ -351,7 +351,7 @@ function columnDef(table: ObjectName, first: Link, rest: Link[], item: TableItem
     return undefined;
   }
   const before: string[] = [];
-  const type = columnType(table, method, name, first, before, item, emit);
+  const type = columnType(table, method, name, first, before, emit);
   if (type === undefined) return undefined;
 
   let notNull: boolean | undefined;
@@ -420,7 +420,7 @@ function columnDef(table: ObjectName, first: Link, rest: Link[], item: TableItem
   return def;
 }
 
-function columnType(table: ObjectName, method: string, name: string, first: Link, before: string[], item: TableItem, emit: Emitter): string | undefined {
+function columnType(table: ObjectName, method: string, name: string, first: Link, before: string[], emit: Emitter): string | undefined {
   const num = (i: number): number | null | undefined => {
     const v = arg(first, i);
     return v.kind === 'number' ? v.value : v.kind === 'null' ? null : undefined;
@@ -531,7 +531,6 @@ function columnType(table: ObjectName, method: string, name: string, first: Link
         }
         before.push(`create type ${typeName} as enum (${values.map(literal).join(', ')})`);
       }
-      void item;
       return typeName;
     }
     default:

@@ -68,7 +68,7 @@ function kyselyCall(chain: Chain, node: ts.Expression, ctx: CallContext): boolea
 
 /** sql`…`.execute(db), sql.raw('…').execute(db), db.executeQuery(sql`…`.compile(db)). */
 function rawCall(chain: Chain, node: ts.Node, ctx: CallContext, compiled = false): void {
-  const [tag, next] = chain.links.slice(chain.root === 'module:kysely' ? 1 : 0);
+  const [tag] = chain.links.slice(chain.root === 'module:kysely' ? 1 : 0);
   if (!compiled && !chain.links.some((l) => EXECUTE.test(l.name) && l.args)) return;
   ctx.operation('sql', node, (emit) => {
     if (tag?.name === '`' && tag.template) {
@@ -81,7 +81,6 @@ function rawCall(chain: Chain, node: ts.Node, ctx: CallContext, compiled = false
       if (!built.ok) return emit.unanalysed(tag.args[0], built.reason);
       return emit.raw(built.sql.text, tag.node, built.sql.hasHoles);
     }
-    void next;
     emit.unanalysed(node, 'rollsafe reads `sql` templates and `sql.raw()` only');
   });
 }

@@ -268,12 +268,12 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
   if (ts.isNumericLiteral(e)) return { kind: 'number', value: Number(e.text) };
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken) {
     const v = evaluate(e.operand, scope, depth);
-    return v.kind === 'number' ? { kind: 'number', value: -v.value } : unknownOf(e, 'a computed number');
+    return v.kind === 'number' ? { kind: 'number', value: -v.value } : unknownOf('a computed number');
   }
   if (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.ExclamationToken) {
     const v = evaluate(e.operand, scope, depth);
     const truth = truthiness(v);
-    return truth === undefined ? unknownOf(e, 'a condition known only at run time') : { kind: 'boolean', value: !truth };
+    return truth === undefined ? unknownOf('a condition known only at run time') : { kind: 'boolean', value: !truth };
   }
   if (e.kind === ts.SyntaxKind.TrueKeyword) return { kind: 'boolean', value: true };
   if (e.kind === ts.SyntaxKind.FalseKeyword) return { kind: 'boolean', value: false };
@@ -282,7 +282,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
     let out = e.head.text;
     for (const span of e.templateSpans) {
       const v = evaluate(span.expression, scope, depth);
-      if (v.kind !== 'string' && v.kind !== 'number') return unknownOf(span.expression, `\`${span.expression.getText()}\` is known only at run time`, v);
+      if (v.kind !== 'string' && v.kind !== 'number') return unknownOf(`\`${span.expression.getText()}\` is known only at run time`, v);
       out += String(v.value) + span.literal.text;
     }
     return { kind: 'string', value: out };
@@ -292,7 +292,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
     for (const element of e.elements) {
       if (ts.isSpreadElement(element)) {
         const spread = evaluate(element.expression, scope, depth);
-        if (spread.kind !== 'array') return unknownOf(element, `the spread \`${element.getText()}\` is known only at run time`, spread);
+        if (spread.kind !== 'array') return unknownOf(`the spread \`${element.getText()}\` is known only at run time`, spread);
         items.push(...spread.items);
       } else if (!ts.isOmittedExpression(element)) items.push({ expr: element, scope });
     }
@@ -304,7 +304,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
     for (const p of e.properties) {
       if (ts.isPropertyAssignment(p)) {
         const key = propertyName(p.name) ?? computedKey(p.name, scope, depth);
-        if (key === undefined) return unknownOf(p, `the property name \`${p.name.getText()}\` is known only at run time`);
+        if (key === undefined) return unknownOf(`the property name \`${p.name.getText()}\` is known only at run time`);
         props.set(key, { expr: p.initializer, scope });
       } else if (ts.isShorthandPropertyAssignment(p)) props.set(p.name.text, { expr: p.name, scope });
       else if (ts.isMethodDeclaration(p)) {
@@ -312,7 +312,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
         if (key !== undefined) methods.set(key, p);
       } else if (ts.isSpreadAssignment(p)) {
         const spread = evaluate(p.expression, scope, depth);
-        if (spread.kind !== 'object') return unknownOf(p, `the spread \`${p.getText()}\` is known only at run time`, spread);
+        if (spread.kind !== 'object') return unknownOf(`the spread \`${p.getText()}\` is known only at run time`, spread);
         for (const [k, v] of spread.props) props.set(k, v);
       }
     }
@@ -329,14 +329,14 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
     const op = e.operatorToken.kind;
     if (op === ts.SyntaxKind.EqualsEqualsEqualsToken || op === ts.SyntaxKind.EqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken) {
       const equal = compare(evaluate(e.left, scope, depth), evaluate(e.right, scope, depth));
-      if (equal === undefined) return unknownOf(e, `\`${shortText(e)}\` is known only at run time`);
+      if (equal === undefined) return unknownOf(`\`${shortText(e)}\` is known only at run time`);
       const negated = op === ts.SyntaxKind.ExclamationEqualsEqualsToken || op === ts.SyntaxKind.ExclamationEqualsToken;
       return { kind: 'boolean', value: negated ? !equal : equal };
     }
     if (op === ts.SyntaxKind.AmpersandAmpersandToken) {
       const a = evaluate(e.left, scope, depth);
       const truth = truthiness(a);
-      if (truth === undefined) return unknownOf(e, `\`${shortText(e)}\` is known only at run time`, a);
+      if (truth === undefined) return unknownOf(`\`${shortText(e)}\` is known only at run time`, a);
       return truth ? evaluate(e.right, scope, depth) : a;
     }
     if (op === ts.SyntaxKind.PlusToken) {
@@ -345,22 +345,22 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
       if ((a.kind === 'string' || a.kind === 'number') && (b.kind === 'string' || b.kind === 'number')) {
         return a.kind === 'number' && b.kind === 'number' ? { kind: 'number', value: a.value + b.value } : { kind: 'string', value: String(a.value) + String(b.value) };
       }
-      return unknownOf(e, `\`${e.getText()}\` is computed at run time`, a.kind === 'unknown' ? a : b);
+      return unknownOf(`\`${e.getText()}\` is computed at run time`, a.kind === 'unknown' ? a : b);
     }
     if (op === ts.SyntaxKind.QuestionQuestionToken || op === ts.SyntaxKind.BarBarToken) {
       const a = evaluate(e.left, scope, depth);
       const use = op === ts.SyntaxKind.QuestionQuestionToken ? (a.kind === 'null' || a.kind === 'undefined' ? false : a.kind === 'unknown' ? undefined : true) : truthiness(a);
-      if (use === undefined) return unknownOf(e, `\`${e.getText()}\` is known only at run time`, a);
+      if (use === undefined) return unknownOf(`\`${e.getText()}\` is known only at run time`, a);
       return use ? a : evaluate(e.right, scope, depth);
     }
   }
   if (ts.isConditionalExpression(e)) {
     const truth = truthiness(evaluate(e.condition, scope, depth));
-    if (truth === undefined) return unknownOf(e, `\`${e.condition.getText()}\` is known only at run time`);
+    if (truth === undefined) return unknownOf(`\`${e.condition.getText()}\` is known only at run time`);
     return evaluate(truth ? e.whenTrue : e.whenFalse, scope, depth);
   }
   if (ts.isPropertyAccessExpression(e) || ts.isElementAccessExpression(e)) {
-    if (isProcessEnv(e)) return unknownOf(e, `\`${e.getText()}\` is read from the environment at run time`);
+    if (isProcessEnv(e)) return unknownOf(`\`${e.getText()}\` is read from the environment at run time`);
     const key = ts.isPropertyAccessExpression(e) ? e.name.text : keyOf(e.argumentExpression, scope, depth);
     const base = evaluate(e.expression, scope, depth);
     if (key !== undefined) {
@@ -382,7 +382,7 @@ export function evaluate(expr: ts.Expression, scope: Scope, depth = 0): StaticVa
   }
   const chain = chainOf(e, scope, depth);
   if (chain) return { kind: 'chain', chain };
-  return unknownOf(e, `\`${shortText(e)}\` is computed at run time`);
+  return unknownOf(`\`${shortText(e)}\` is computed at run time`);
 }
 
 function evaluateBinding(binding: Binding, at: ts.Node, depth: number): StaticValue {
@@ -469,10 +469,9 @@ export function truthiness(v: StaticValue): boolean | undefined {
   }
 }
 
-function unknownOf(node: ts.Node, reason: string, inner?: StaticValue): StaticValue {
+function unknownOf(reason: string, inner?: StaticValue): StaticValue {
   // The innermost reason names the value that is really unknown (`process.env.TABLE`), not the expression around it.
   if (inner && inner.kind === 'unknown') return inner;
-  void node;
   return { kind: 'unknown', reason };
 }
 

@@ -30,7 +30,7 @@ function sequelizeCall(chain: Chain, node: ts.Expression, ctx: CallContext): boo
   if (links[0]?.name === 'Sequelize' || links[0]?.name === 'DataTypes') return true;
   const head = links[0];
   if (!head) return true;
-  if (head.name === 'sequelize') return sequelizeInstance(links.slice(1), node, ctx);
+  if (head.name === 'sequelize') return sequelizeInstance(links.slice(1), ctx);
   if (!head.args) return true;
   if (/^(describeTable|showAllTables|showAllSchemas|tableExists|rawSelect|select|getForeignKeyReferencesForTable|getForeignKeysForTables|showIndex|nameIndexes)$/.test(head.name)) return true;
   ctx.operation(`queryInterface.${head.name}`, head.node, (emit) => queryInterfaceCall(head, emit));
@@ -38,7 +38,7 @@ function sequelizeCall(chain: Chain, node: ts.Expression, ctx: CallContext): boo
 }
 
 /** queryInterface.sequelize.query(…) / .transaction(…). */
-function sequelizeInstance(links: Link[], node: ts.Expression, ctx: CallContext): boolean {
+function sequelizeInstance(links: Link[], ctx: CallContext): boolean {
   const head = links[0];
   if (!head?.args) return true;
   if (head.name === 'query') {
@@ -72,7 +72,6 @@ function sequelizeInstance(links: Link[], node: ts.Expression, ctx: CallContext)
     }
     return true;
   }
-  void node;
   return true;
 }
 
@@ -103,7 +102,7 @@ function queryInterfaceCall(link: Link, emit: Emitter): void {
       const before: { sql: string; at: At }[] = [];
       for (const [key, located] of attrs.props) {
         const at = located.expr.parent ?? located.expr;
-        const attribute = attributeSql(target, key, evaluate(located.expr, located.scope), 'createTable');
+        const attribute = attributeSql(target, key, evaluate(located.expr, located.scope));
         if ('reason' in attribute) {
           emit.unanalysed(at, attribute.reason);
           continue;
@@ -142,7 +141,7 @@ function queryInterfaceCall(link: Link, emit: Emitter): void {
       const t = table(0);
       const key = str(1, 'column name');
       if (!t || key === undefined) return;
-      const attribute = attributeSql(t, key, arg(link, 2), 'addColumn');
+      const attribute = attributeSql(t, key, arg(link, 2));
       if ('reason' in attribute) return emit.unanalysed(argNode(link, 2), attribute.reason);
       if (attribute.virtual) return;
       if (attribute.enumType) emit.sql(attribute.enumType, link.node);
@@ -257,7 +256,7 @@ interface AttributeSql {
 }
 
 /** attributeToSQL + dataTypeMapping of Sequelize v6's Postgres query generator. */
-function attributeSql(table: ObjectName, key: string, v: StaticValue, context: 'createTable' | 'addColumn' | 'changeColumn'): AttributeSql | { reason: string } {
+function attributeSql(table: ObjectName, key: string, v: StaticValue): AttributeSql | { reason: string } {
   const attr: Obj = v.kind === 'object' ? v : { kind: 'object', props: new Map(), methods: new Map() };
   const typeValue = v.kind === 'object' ? option(attr, 'type') : v;
   const dataType = sequelizeType(typeValue);
@@ -303,7 +302,6 @@ function attributeSql(table: ObjectName, key: string, v: StaticValue, context: '
     if (onUpdate) references += ` ON UPDATE ${onUpdate.toUpperCase()}`;
     sql += ` ${references}`;
   }
-  void context;
   const out: AttributeSql = { sql, primaryKey, notNull: notNull && !(autoIncrement && !identity), type, unique };
   if (enumType) out.enumType = enumType;
   if (defaultSql !== undefined) out.defaultSql = defaultSql;
@@ -420,7 +418,7 @@ function sequelizeDefault(v: StaticValue): string | undefined {
 /** changeColumnQuery of Sequelize v6: NOT NULL, then the default, then the type (or a foreign key). */
 function changeColumn(link: Link, emit: Emitter, t: ObjectName | undefined, key: string | undefined): void {
   if (!t || key === undefined) return;
-  const attribute = attributeSql(t, key, arg(link, 2), 'changeColumn');
+  const attribute = attributeSql(t, key, arg(link, 2));
   if ('reason' in attribute) return emit.unanalysed(argNode(link, 2), attribute.reason);
   if (attribute.virtual) return;
   const table = qualified(t);
