@@ -102,10 +102,10 @@ export function folderOf(path: string): string {
   return path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
 }
 
-/** `<digits><sep><name>.<ext>` → version and name; other files keep their stem as both. */
+/** `<digits>[.<digits>…]<sep><name>.<ext>` → version and name; other files keep their stem as both. */
 export function numberedEntry(dir: string, file: string): MigrationEntry {
   const stem = file.replace(SCRIPT, '');
-  const match = /^(\d+)[-_.]?(.*)$/.exec(stem);
+  const match = /^(\d+(?:\.\d+)*)(?:[-_.]+(.*))?$/.exec(stem);
   return { path: joinPath(dir, file), version: match ? match[1]! : stem, name: match?.[2] || stem };
 }
 

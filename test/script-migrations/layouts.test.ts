@@ -100,7 +100,9 @@ describe('order', () => {
 
   it('Knex: files named by release run in version order (what their custom migration source does)', async () => {
     const root = project({ 'db/migrations/2.5.108.js': knex(), 'db/migrations/2.5.12.js': knex(), 'db/migrations/2.0.0.js': knex() });
-    expect(names((await sets(root))[0]!)).toEqual(['2.0.0.js', '2.5.12.js', '2.5.108.js']);
+    const set = (await sets(root))[0]!;
+    expect(names(set)).toEqual(['2.0.0.js', '2.5.12.js', '2.5.108.js']);
+    expect(set.migrations.map((m) => m.version)).toEqual(['2.0.0', '2.5.12', '2.5.108']);
   });
 
   it('Kysely: names compared with localeCompare (case-insensitive first)', async () => {
