@@ -116,7 +116,7 @@ async function fullProjectScenarios() {
 
   if (wanted('floor') || wanted('cold')) {
     log('parse floor: ts.createSourceFile over every code file');
-    record('floor', `Parse floor: ts.createSourceFile over the ${info.codeFiles} code files`, await measure('node', [join(here, 'floor.js'), root], { runs: RUNS, warmup: 1 }), sizes);
+    record('floor', `Parse floor: ts.createSourceFile over the ${info.codeFiles} code files`, await measure('node', [join(here, 'floor.js'), root], { runs: RUNS }), sizes);
   }
   if (wanted('cold')) {
     log('cold full check (worktree + base, no cache)');
@@ -153,21 +153,29 @@ async function fullProjectScenarios() {
     log('start-up: rollsafe --version');
     record('startup', '`rollsafe --version` (start-up)', await measure('node', rollsafe(['--version']), { cwd: root, runs: RUNS, warmup: 1, okCodes: [0] }));
   }
-  if (wanted('eslint')) await eslintScenario(root, info);
 }
 
-async function eslintScenario(root, info) {
-  const script = join(here, 'eslint.js');
+/** The ESLint plugin's own benchmark (bench/eslint-plugin.js, by its author): rule time per file after warm-up. */
+async function eslintScenario() {
+  const script = join(here, 'eslint-plugin.js');
   if (!existsSync(join(repo, 'dist', 'src', 'eslint', 'index.js')) || !existsSync(script)) {
-    log('ESLint plugin: not built, skipped');
+    log('ESLint plugin: not built or no bench/eslint-plugin.js, skipped');
     return;
   }
-  log('ESLint plugin: per file after the first');
-  const files = info.dbPaths.slice(0, 200);
-  const m = await measure('node', [script, root, ...files], { cwd: root, runs: Math.min(RUNS, 3), okCodes: [0] });
-  const report = JSON.parse(m.stdout.trim().split('\n').pop());
-  const row = record('eslint', `ESLint plugin, ${report.files} files (per file after the first)`, m, { files: report.files });
-  row.perFile = report;
+  const files = QUICK ? 300 : 600;
+  log(`ESLint plugin: bench/eslint-plugin.js --files ${files} (per file after the first)`);
+  const m = await measure('node', [script, '--files', String(files)], { runs: 1, okCodes: [0] });
+  const mean = (label) => {
+    const line = m.stdout.split('\n').find((l) => l.startsWith(label));
+    const found = line && /mean ([\d.]+) ms, median ([\d.]+), p95 ([\d.]+)/.exec(line);
+    return found ? { mean: Number(found[1]), median: Number(found[2]), p95: Number(found[3]) } : null;
+  };
+  const same = mean('rollsafe rules per file, warm, text as on disk');
+  const edited = mean('rollsafe rules per file, warm, text edited');
+  const first = /first lint \(index build[^)]*\): (\d+) ms/.exec(m.stdout);
+  const row = record('eslint', `ESLint plugin on ${files} files: rollsafe rules per file after the first (bench/eslint-plugin.js, one run)`, m);
+  row.perFile = { same, edited, firstMs: first ? Number(first[1]) : null, pluginMsPerFile: Math.max(same?.mean ?? Infinity, edited?.mean ?? 0) };
+  log(`  per file: ${same ? `${same.mean} ms (unchanged text)` : 'n/a'}, ${edited ? `${edited.mean} ms (edited text)` : 'n/a'}`);
 }
 
 async function scanScenarios() {
@@ -212,7 +220,11 @@ function table() {
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const r of results) {
-    const ratio = r.ratio ? `${r.ratio.label} ${r.ratio.value.toFixed(2)}×` : r.perFile ? `${r.perFile.pluginMsPerFile.toFixed(2)} ms/file (plugin rules), ${r.perFile.totalMsPerFile.toFixed(2)} ms/file (ESLint total)` : '';
+    const ratio = r.ratio
+      ? `${r.ratio.label} ${r.ratio.value.toFixed(2)}×`
+      : r.perFile
+        ? `${r.perFile.same?.mean ?? 'n/a'} ms/file unchanged, ${r.perFile.edited?.mean ?? 'n/a'} ms/file edited (mean)`
+        : '';
     lines.push(
       `| ${r.title} | ${fmtMs(r.ms)} | ${fmtMs(r.minMs)} – ${fmtMs(r.maxMs)} | ${r.cpuMs === null ? 'n/a' : fmtMs(r.cpuMs)} | ${r.rssMb === null ? 'n/a' : `${Math.round(r.rssMb)} MB`} | ${fmtRate(r.filesPerSec)} | ${fmtRate(r.mbPerSec)} | ${fmtRate(r.statementsPerSec)} | ${ratio} | ${verdict(r)} |`,
     );
@@ -240,8 +252,9 @@ function writeResults() {
 
 try {
   if (wanted('sql-only') || wanted('squawk')) await sqlOnlyScenarios();
-  if (['floor', 'cold', 'warm', 'one-file', 'refs', 'startup', 'eslint'].some(wanted)) await fullProjectScenarios();
+  if (['floor', 'cold', 'warm', 'one-file', 'refs', 'startup'].some(wanted)) await fullProjectScenarios();
   if (wanted('scan')) await scanScenarios();
+  if (wanted('eslint')) await eslintScenario();
   const out = `\n${machine()}\n\n${table()}\n`;
   process.stdout.write(out);
   if (!QUICK && !ONLY) writeResults();

@@ -30,9 +30,10 @@ const MAX_MEMOS = 12;
 /** Older cache versions (other rollsafe builds) are removed once they are this old. */
 const STALE_VERSION_MS = 60 * 60 * 1000;
 /**
- * A file changed within this long of the moment its stat was taken may change again within the same
+ * A file modified within this long of the moment its stat was taken may be modified again within the same
  * timestamp tick without its stat changing (git's "racy clean" problem): its stat is not remembered.
- * Two seconds covers the coarsest file systems (FAT).
+ * Two seconds covers the coarsest file systems (FAT). The ctime, which no tool can set back, catches a
+ * content change whose mtime was restored.
  */
 const RACY_MS = 2000;
 
@@ -199,6 +200,12 @@ export class FactsCache {
     return facts;
   }
 
+  /** Keeps an entry this scan does not use but a later one may (facts of a file forced under other known names). */
+  carry(key: string): void {
+    const facts = this.loaded.get(key);
+    if (facts) this.used.set(key, facts);
+  }
+
   set(key: string, facts: FileFacts): void {
     this.used.set(key, facts);
     this.dirty = true;
@@ -230,7 +237,7 @@ export class FactsCache {
 
   /** Remembers a worktree file's stat and SHA, unless it changed too recently to be trusted (see RACY_MS). */
   keepStat(path: string, stat: FileStat, sha: string, statTakenAt: number): void {
-    if (Math.max(stat.mtimeMs, stat.ctimeMs) > statTakenAt - RACY_MS) return;
+    if (stat.mtimeMs > statTakenAt - RACY_MS) return;
     this.readStats();
     const entry: StatEntry = [stat.size, stat.mtimeMs, stat.ctimeMs, stat.ino, sha];
     this.keptStats.set(path, entry);

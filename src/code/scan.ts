@@ -137,8 +137,13 @@ export async function scanSource(root: string, source: CodeSource, options: Scan
     const names = cache.unwanted(sha, file.path);
     if (names === 0) return 'skip';
     if (names === undefined || known.simple === null) return undefined;
-    if (!names.some((n) => known.simple!.has(n))) return 'skip';
-    return cache.get(cacheKey(file.path, context, sha, true), file.path);
+    const forcedKey = cacheKey(file.path, context, sha, true);
+    if (!names.some((n) => known.simple!.has(n))) {
+      // Other known names (rollsafe refs asks with its own) would force it again: keep its facts.
+      cache.carry(forcedKey);
+      return 'skip';
+    }
+    return cache.get(forcedKey, file.path);
   };
 
   const results: (FileFacts | undefined)[] = [];

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cacheKey, FactsCache } from '../../src/code/cache.js';
 import { emptyFacts } from '../../src/code/extract-file.js';
@@ -9,7 +10,8 @@ import type { Extractor } from '../../src/code/extractor.js';
 import { rawSql } from '../../src/code/extractors/raw-sql.js';
 import { codeContext, FileSelection, isGeneratedClient } from '../../src/code/files.js';
 import { Glob, GlobList } from '../../src/code/glob.js';
-import { knownNameTest, scanRef, scanWorktree, type ScanOptions } from '../../src/code/scan.js';
+import type { ExtractorManifest } from '../../src/code/extractors/manifest.js';
+import { knownNameTest, quotedNames, scanRef, scanWorktree, type ScanOptions } from '../../src/code/scan.js';
 import { GitError } from '../../src/git.js';
 
 const temps: string[] = [];
@@ -306,5 +308,125 @@ describe('scanRef', () => {
 
   it('refuses an unknown ref with a GitError', async () => {
     await expect(scanRef(repo, 'no-such-ref', { extractors: [rawSql], migrationDirs: [], cacheDir: false })).rejects.toBeInstanceOf(GitError);
+  });
+});
+
+describe('quoted names (the known-names verdict the cache keeps)', () => {
+  it('names a plain identifier exactly when knownNameTest finds it', () => {
+    const piece = fc.constantFrom("'", '"', '`', '.', '-', ' ', ' as ', 'AS', 'users', 'Users', 'x', 'a-b', '$', '_1', '(', ',', '\n');
+    const name = fc.constantFrom('users', 'x', 'a', 'b', 'as', 'USERS', '_1', '$');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 14 }), name, (pieces, n) => {
+        const text = pieces.join('');
+        return knownNameTest([n])(text) === quotedNames(text).includes(n.toLowerCase());
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads the shapes the prefilter accepts', () => {
+    expect(quotedNames("db('users'); t(\"public.line_items\"); f(`orders as o`); g('users.email'); h('a.b.c')").sort()).toEqual(
+      ['b', 'email', 'line_items', 'orders', 'public', 'users'].sort(),
+    );
+    expect(quotedNames("const users = 1; t('superusers x')")).toEqual([]);
+  });
+});
+
+describe('warm scans', () => {
+  /** Files dated a minute ago, so their stat can be trusted (a file changed within two seconds is hashed again). */
+  function writeOld(root: string, files: Record<string, string>): void {
+    write(root, files);
+    const past = new Date(Date.now() - 60_000);
+    for (const path of Object.keys(files)) utimesSync(join(root, path), past, past);
+  }
+
+  /** A manifest over `extractors` that counts how often they are loaded. */
+  function counted(extractors: Extractor[]): ExtractorManifest & { loads: number } {
+    const manifest = {
+      names: extractors.map((e) => e.name),
+      extraExtensions: [],
+      loads: 0,
+      load: () => {
+        manifest.loads++;
+        return Promise.resolve(extractors);
+      },
+    };
+    return manifest;
+  }
+
+  it('reads only the files whose stat changed', async () => {
+    const root = temp('rollsafe-stat-');
+    const cacheDir = temp('rollsafe-stat-cache-');
+    writeOld(root, { 'src/a.ts': 'PROBE a\n', 'src/b.ts': 'PROBE b\n', 'src/c.ts': 'nothing here\n' });
+    const run = async (): Promise<{ seen: string[]; bytes: number; paths: string[] }> => {
+      const p = probe();
+      const result = await scanWorktree(root, { extractors: [p], migrationDirs: [], cacheDir });
+      return { seen: p.seen.sort(), bytes: result.stats.bytes, paths: result.references.map((r) => r.location.path).sort() };
+    };
+    expect(await run()).toEqual({ seen: ['src/a.ts', 'src/b.ts'], bytes: 8 + 8 + 13, paths: ['src/a.ts', 'src/b.ts'] });
+    expect(await run()).toEqual({ seen: [], bytes: 0, paths: ['src/a.ts', 'src/b.ts'] });
+    // Same size, other content, old mtime: the ctime still moved, so the file is read again.
+    writeOld(root, { 'src/b.ts': 'PROBE B\n' });
+    expect(await run()).toEqual({ seen: ['src/b.ts'], bytes: 8, paths: ['src/a.ts', 'src/b.ts'] });
+    // An unwanted file that starts to use the database is read and parsed.
+    writeOld(root, { 'src/c.ts': 'PROBE c now\n' });
+    expect(await run()).toEqual({ seen: ['src/c.ts'], bytes: 12, paths: ['src/a.ts', 'src/b.ts', 'src/c.ts'] });
+    expect(await run()).toMatchObject({ seen: [], bytes: 0 });
+  });
+
+  it('does not trust the stat of a file changed just now', async () => {
+    const root = temp('rollsafe-racy-');
+    const cacheDir = temp('rollsafe-racy-cache-');
+    write(root, { 'src/a.ts': 'PROBE a\n' });
+    const bytes = async (): Promise<number> => (await scanWorktree(root, { extractors: [probe()], migrationDirs: [], cacheDir })).stats.bytes;
+    expect(await bytes()).toBe(8);
+    expect(await bytes()).toBe(8);
+  });
+
+  it('decides again on known names without reading the files that do not mention them', async () => {
+    const root = temp('rollsafe-names-');
+    const cacheDir = temp('rollsafe-names-cache-');
+    writeOld(root, { 'src/a.ts': "export const x = db('invoices');\n", 'src/b.ts': "export const y = db('orders');\n", 'src/c.ts': 'export const z = 1;\n' });
+    const run = async (knownNames: string[]): Promise<{ seen: string[]; bytes: number }> => {
+      const p = probe();
+      const result = await scanWorktree(root, { extractors: [p], migrationDirs: [], cacheDir, knownNames });
+      return { seen: p.seen.sort(), bytes: result.stats.bytes };
+    };
+    expect((await run(['invoices'])).seen).toEqual(['src/a.ts']);
+    // Another name set: only the file that names `orders` is read (to be parsed); the verdicts of the others are cached.
+    expect(await run(['orders'])).toEqual({ seen: ['src/b.ts'], bytes: 31 });
+    expect(await run(['invoices', 'orders'])).toEqual({ seen: [], bytes: 0 });
+    expect(await run(['Payments'])).toEqual({ seen: [], bytes: 0 });
+  });
+
+  it('answers an unchanged source from its memo without loading the extractors', async () => {
+    const root = temp('rollsafe-memo-');
+    const cacheDir = temp('rollsafe-memo-cache-');
+    writeOld(root, { 'src/a.ts': 'PROBE a\n// rollsafe-ignore dropped-column-in-use -- kept\n', 'src/b.ts': 'nothing\n' });
+    const run = async (): Promise<{ loads: number; result: Awaited<ReturnType<typeof scanWorktree>> }> => {
+      const manifest = counted([probe()]);
+      const result = await scanWorktree(root, { extractors: manifest, migrationDirs: [], cacheDir, keepFacts: false });
+      return { loads: manifest.loads, result };
+    };
+    const cold = await run();
+    expect(cold.loads).toBe(1);
+    expect(cold.result.files).toEqual([]);
+    expect(cold.result.references.map((r) => r.location.path)).toEqual(['src/a.ts']);
+    expect([...cold.result.suppressions.keys()]).toEqual(['src/a.ts']);
+    const warm = await run();
+    expect(warm.loads).toBe(0);
+    expect(warm.result.references).toEqual(cold.result.references);
+    expect(warm.result.suppressions).toEqual(cold.result.suppressions);
+    expect(warm.result.stats).toMatchObject({ files: 2, parsed: 0, cached: 1, skipped: 1, bytes: 0 });
+    // Other options (known names) are another memo.
+    const manifest = counted([probe()]);
+    await scanWorktree(root, { extractors: manifest, migrationDirs: [], cacheDir, keepFacts: false, knownNames: ['users'] });
+    expect(manifest.loads).toBe(1);
+    // A changed file: the memo does not answer; the unchanged file comes from the facts cache.
+    writeOld(root, { 'src/b.ts': 'PROBE b\n' });
+    const changed = await run();
+    expect(changed.loads).toBe(1);
+    expect(changed.result.references.map((r) => r.location.path)).toEqual(['src/a.ts', 'src/b.ts']);
+    expect(changed.result.stats).toMatchObject({ parsed: 1, cached: 1 });
   });
 });
