@@ -63,6 +63,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const texts = new Map<string, string>();
   const prepared: PreparedSet[] = [];
   let migrationCount = 0;
+  const scriptCalls = { analysed: 0, unanalysed: 0 };
   for (const set of sets) {
     const history = replaySet(set, { searchPath });
     const parsed = history.read;
@@ -73,6 +74,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       if (!isNew(p.migration)) continue;
       texts.set(p.migration.path, p.migration.text);
       diagnostics.push(...p.diagnostics);
+      if (p.calls) {
+        scriptCalls.analysed += p.calls.analysed;
+        scriptCalls.unanalysed += p.calls.unanalysed;
+      }
     }
     diagnostics.push(...replayed.diagnostics.filter((d) => newPaths.has(d.location.path)));
     prepared.push({
@@ -124,6 +129,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     newMigrations: [...newPaths].sort(),
     migrationCount,
     codeFileCount,
+    ...(scriptCalls.analysed + scriptCalls.unanalysed > 0 ? { scriptCalls } : {}),
     texts,
     rules: options.rules,
   };

@@ -13,6 +13,8 @@ export interface CheckResult {
   migrationCount: number;
   /** Code files scanned across live sources (0 when no code scan was needed). */
   codeFileCount: number;
+  /** TS/JS migrations among the new ones: the tool calls read into Changes, and those that could not be. */
+  scriptCalls?: { analysed: number; unanalysed: number };
   /** Repository-relative path → text, for code frames of migrations. */
   texts: ReadonlyMap<string, string>;
   rules: readonly Rule[];

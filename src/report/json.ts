@@ -49,6 +49,7 @@ export function toJson(result: CheckResult): object {
       codeFiles: result.codeFileCount,
       baseChosenBy: result.base.chosenBy,
       baselined: result.baselined ?? 0,
+      migrationCalls: result.scriptCalls ?? null,
     },
   };
 }

@@ -139,7 +139,9 @@ export function summaryLine(c: ChalkInstance, result: CheckResult): string {
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length + result.diagnostics.filter((d) => d.severity !== 'info').length;
   const migrationsWithFindings = new Set(result.findings.map((f) => f.migration).filter((m) => m !== null)).size;
-  const checked = `checked ${plural(result.newMigrations.length, 'new migration')} of ${plural(result.migrationCount, 'migration')}${result.codeFileCount ? `, ${plural(result.codeFileCount, 'code file')}` : ''}`;
+  const calls = result.scriptCalls;
+  const analysed = calls ? `, ${calls.analysed.toLocaleString('en-US')} of ${plural(calls.analysed + calls.unanalysed, 'migration call')} analysed` : '';
+  const checked = `checked ${plural(result.newMigrations.length, 'new migration')} of ${plural(result.migrationCount, 'migration')}${analysed}${result.codeFileCount ? `, ${plural(result.codeFileCount, 'code file')}` : ''}`;
   const base = (result.base.ref ? `; base ${result.base.ref} (${result.base.chosenBy})` : '; no base ref') + (result.baselined ? `; ${plural(result.baselined, 'baselined finding')} not shown` : '');
   if (errors === 0 && warnings === 0) return c.green(`✔ No problems (${checked}${base})`);
   const parts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');

@@ -40,5 +40,7 @@ export async function expectCodeAwareFindings(tool: Tool): Promise<void> {
   expect(code).toBe(1);
   const unanalysed = json.diagnostics.filter((d) => d.code === 'unanalysed-statement');
   expect(unanalysed.map((d) => [d.path, d.line])).toEqual([[path, lineOf(text, 'ARCHIVE_TABLE')]]);
+  expect(json.summary.migrationCalls?.unanalysed).toBe(1);
+  expect(json.summary.migrationCalls?.analysed).toBeGreaterThan(1);
   expect(existsSync(join(repo.root, FIXTURES[tool].dir, 'EXECUTED'))).toBe(false);
 }

@@ -40,5 +40,5 @@ export interface CheckJson {
     fix: { summary: string; steps: { title: string; sql?: string; code?: string }[] } | null;
   }[];
   diagnostics: { path: string; line: number; column: number; severity: string; code: string; message: string }[];
-  summary: { newMigrations: string[]; migrations: number; codeFiles: number; baseChosenBy: string };
+  summary: { newMigrations: string[]; migrations: number; codeFiles: number; baseChosenBy: string; migrationCalls: { analysed: number; unanalysed: number } | null };
 }
