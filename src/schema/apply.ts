@@ -258,7 +258,27 @@ function renameEnumValue(d: Draft, change: ChangeOf<'rename-enum-value'>): void 
   if (!type) return;
   if (!type.values.includes(change.value)) d.problem(`"${change.value}" is not an existing enum label`);
   else if (type.values.includes(change.newValue)) d.problem(`enum label "${change.newValue}" already exists`);
-  else d.setType({ ...type, values: type.values.map((v) => (v === change.value ? change.newValue : v)) });
+  else {
+    d.setType({ ...type, values: type.values.map((v) => (v === change.value ? change.newValue : v)) });
+    relabelDefaults(d, type, change);
+  }
+}
+
+/** A default that is the renamed label follows it: Postgres stores the enum value, not its text. */
+function relabelDefaults(d: Draft, type: QualifiedName, change: ChangeOf<'rename-enum-value'>): void {
+  const relabel = (text: string): string => {
+    const literal = /^\s*'((?:[^']|'')*)'(\s*::[\s\S]*)?$/.exec(text);
+    if (!literal || literal[1]!.replace(/''/g, "'") !== change.value) return text;
+    return `'${change.newValue.replace(/'/g, "''")}'${literal[2] ?? ''}`;
+  };
+  for (const table of d.tables.values()) {
+    const columns = table.columns.map((c) => {
+      if (!c.default || c.type.arrayDims > 0 || !usesType(c.type, type)) return c;
+      const text = relabel(c.default.text);
+      return text === c.default.text ? c : { ...c, default: { ...c.default, text } };
+    });
+    if (columns.some((c, i) => c !== table.columns[i])) d.setTable({ ...table, columns });
+  }
 }
 
 function addDomainConstraint(d: Draft, change: ChangeOf<'add-domain-constraint'>): void {

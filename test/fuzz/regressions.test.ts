@@ -37,3 +37,12 @@ describe('a view reading a column its table does not have (seed 1792174518)', ()
     expect(conflicts(history, `${sql};\n`)).toEqual([]);
   });
 });
+
+describe('a default naming an enum label that is renamed (seed 1611835458)', () => {
+  it('follows the label, as Postgres stores the value and not its text', () => {
+    const history = `CREATE TYPE mood AS ENUM ('a', 'b');\nCREATE TABLE t (m mood DEFAULT 'a', n mood DEFAULT 'b'::mood, l mood[] DEFAULT '{a}');\n`;
+    const result = analyse({ history: [history], sql: ["ALTER TYPE mood RENAME VALUE 'a' TO 'it''s';\nALTER TYPE mood RENAME VALUE 'b' TO 'c';\n"] });
+    const table = result.schema.tables.get('public.t')!;
+    expect(table.columns.map((c) => c.default?.text)).toEqual(["'it''s'", "'c'::mood", "'{a}'"]);
+  });
+});

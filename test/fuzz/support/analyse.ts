@@ -8,6 +8,7 @@ import { evaluate, type PreparedSet } from '../../../src/engine/evaluate.js';
 import type { Finding } from '../../../src/engine/types.js';
 import type { Migration, TransactionMode } from '../../../src/migrations/migration.js';
 import { readMigration } from '../../../src/schema/history.js';
+import type { Schema } from '../../../src/schema/model.js';
 import { replay } from '../../../src/schema/replay.js';
 
 export const SET_DIR = 'db/migrations';
@@ -15,6 +16,8 @@ export const SET_DIR = 'db/migrations';
 export interface Analysis {
   findings: Finding[];
   diagnostics: Diagnostic[];
+  /** The schema after the last migration. */
+  schema: Schema;
 }
 
 export interface AnalyseInput {
@@ -64,5 +67,5 @@ export function analyse(input: AnalyseInput): Analysis {
     })),
   };
   const findings = evaluate([set], { rules: configured, pgVersion: input.pgVersion ?? 18, deployModel: 'before-deploy', live: [] });
-  return { findings, diagnostics: [...read.flatMap((r) => r.diagnostics), ...replayed.diagnostics] };
+  return { findings, diagnostics: [...read.flatMap((r) => r.diagnostics), ...replayed.diagnostics], schema: replayed.final };
 }
