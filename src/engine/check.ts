@@ -14,6 +14,7 @@ import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { MigrationDirConfig, RollsafeConfig, RuleSetting } from '../config/types.js';
 import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
+import { MigrationCache } from './migration-cache.js';
 import type { CheckResult } from './result.js';
 import type { DeployModel, LiveSource, Rule } from './types.js';
 
@@ -60,12 +61,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 
   await loadParser();
   const searchPath = config.searchPath ?? ['public'];
+  // Migrations that are not new read the same on every run: their Changes come from the cache.
+  const migrationCache = new MigrationCache(options.root, options.cacheDir);
   const texts = new Map<string, string>();
   const prepared: PreparedSet[] = [];
   let migrationCount = 0;
   const scriptCalls = { analysed: 0, unanalysed: 0 };
   for (const set of sets) {
-    const history = replaySet(set, { searchPath });
+    const history = replaySet(set, { searchPath, known: (m) => (newPaths.has(m.path) ? undefined : migrationCache.get(m, searchPath)) });
     const parsed = history.read;
     const replayed = history.replay;
     migrationCount += parsed.length;
@@ -80,6 +83,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       }
     }
     diagnostics.push(...replayed.diagnostics.filter((d) => newPaths.has(d.location.path)));
+    for (const p of parsed) if (p.file && !newPaths.has(p.migration.path)) migrationCache.set(p.migration, searchPath, p.changes);
     prepared.push({
       dir: set.dir,
       migrations: replayed.migrations.map((r, i) => ({
@@ -92,6 +96,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       })),
     });
   }
+
+  migrationCache.save();
 
   const rules = configureRules(options.rules, config);
   const needsCode = newPaths.size > 0 && rules.some((r) => r.rule.family === 'code-aware');

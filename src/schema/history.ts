@@ -38,11 +38,18 @@ export function readMigration(migration: Migration, searchPath: readonly string[
   return { migration, file, changes: normalized.changes, diagnostics: [...file.diagnostics, ...normalized.diagnostics] };
 }
 
-/** Read and replay a set, optionally only up to and including the migration `until` (a path). */
-export function replaySet(set: MigrationSet, options: { searchPath?: readonly string[]; until?: string } = {}): SetHistory {
+/**
+ * Read and replay a set, optionally only up to and including the migration `until` (a path). `known` gives
+ * the Changes of a migration read on an earlier run (a cache): it is then not parsed again (no `file`).
+ */
+export function replaySet(
+  set: MigrationSet,
+  options: { searchPath?: readonly string[]; until?: string; known?: (migration: Migration) => Change[] | undefined } = {},
+): SetHistory {
   const read: ReadMigration[] = [];
   for (const migration of set.migrations) {
-    read.push(readMigration(migration, options.searchPath));
+    const known = options.known?.(migration);
+    read.push(known ? { migration, changes: known, diagnostics: [] } : readMigration(migration, options.searchPath));
     if (migration.path === options.until) break;
   }
   return { set, read, replay: replay(read.map((r) => ({ migration: r.migration, changes: r.changes }))) };
