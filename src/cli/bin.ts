@@ -1,4 +1,10 @@
-import { run } from './main.js';
+import module from 'node:module';
+
+// Node 22.1+: V8 keeps the compiled code of the modules loaded from here on in a cache on disk (the TypeScript
+// compiler alone is ~9 MB of JavaScript to compile on every run otherwise). Older Node versions lack the call.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
+
+const { run } = await import('./main.js');
 
 const code = await run(process.argv.slice(2), {
   cwd: process.cwd(),
