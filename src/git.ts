@@ -123,7 +123,10 @@ export async function requireRef(cwd: string, ref: string): Promise<string> {
       ),
     );
   }
-  return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" does not exist in this repository`, `check the name, or fetch it (git fetch origin ${ref})`));
+  const remotes = (await git(['remote'], cwd).catch(() => '')).split('\n').filter(Boolean);
+  const remote = remotes.find((r) => ref.startsWith(`${r}/`)) ?? (ref.startsWith('origin/') ? 'origin' : undefined);
+  const fetch = remote ? `git fetch ${remote} ${ref.slice(remote.length + 1)}` : `git fetch origin ${ref}`;
+  return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" does not exist in this repository`, `check the name, or fetch it (${fetch})`));
 }
 
 export interface TreeEntry {

@@ -5,14 +5,14 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
-import { git, GitError, lsTree, requireRef, resolveRef } from '../git.js';
-import { discoverMigrationSets } from '../migrations/index.js';
+import { git, GitError, requireRef } from '../git.js';
+import { chooseBase, discoverConfiguredSets, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
 import { replaySet } from '../schema/history.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
-import type { MigrationDirConfig, RollsafeConfig, RuleSetting } from '../config/types.js';
+import type { RollsafeConfig, RuleSetting } from '../config/types.js';
 import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
 import { MigrationCache } from './migration-cache.js';
 import type { CheckResult } from './result.js';
@@ -56,7 +56,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const diagnostics: Diagnostic[] = [];
   const sets = await discover(options, diagnostics);
 
-  const base = await chooseBase(options);
+  const base = await chooseCheckBase(options);
   const newPaths = await newMigrationPaths(options, sets, base.ref);
 
   await loadParser();
@@ -142,55 +142,25 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 }
 
 async function discover(options: CheckOptions, diagnostics: Diagnostic[]): Promise<MigrationSet[]> {
-  const { root, config } = options;
-  const configured = typeof config.migrations === 'string' ? [config.migrations] : (config.migrations ?? []);
-  const dirs: MigrationDirConfig[] = options.migrationDirs?.length
-    ? options.migrationDirs.map((d) => ({ dir: d }))
-    : configured.map((m) => (typeof m === 'string' ? { dir: m } : m));
-  const postDeployDirs = [...(config.postDeployMigrations ?? []), ...dirs.filter((d) => d.phase === 'post-deploy').map((d) => d.dir)];
-  const sets: MigrationSet[] = [];
-  if (dirs.length === 0) {
-    const found = await discoverMigrationSets(root, { postDeployDirs });
-    diagnostics.push(...found.diagnostics);
-    sets.push(...found.sets);
-  } else {
-    for (const entry of dirs) {
-      const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(entry.layout ? { layout: entry.layout } : {}), postDeployDirs });
-      diagnostics.push(...found.diagnostics);
-      const transaction = entry.transaction;
-      for (const set of found.sets) {
-        if (transaction) for (const m of set.migrations) Object.assign(m, { transaction, transactionReason: 'set in the rollsafe configuration' });
-        sets.push(set);
-      }
-    }
-  }
-  return sets;
+  const found = await discoverConfiguredSets(options.root, options.config, options.migrationDirs);
+  diagnostics.push(...found.diagnostics);
+  return found.sets;
 }
 
-/** `--base`, then config, then the CI's target branch, then origin/HEAD. */
-async function chooseBase(options: CheckOptions): Promise<{ ref: string | null; chosenBy: string }> {
-  const { root, env, config } = options;
-  const explicit = options.base ?? config.base;
-  const demand = async (ref: string, chosenBy: string): Promise<{ ref: string; chosenBy: string }> => {
-    try {
-      await requireRef(root, ref);
-    } catch (error) {
-      if (error instanceof GitError) throw new CheckUsageError(`${error.message} (base from ${chosenBy})`, error.hint);
-      throw error;
-    }
-    return { ref, chosenBy };
-  };
-  if (explicit) return demand(explicit, options.base ? '--base' : 'config');
-  for (const variable of ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME']) {
-    const branch = env[variable];
-    if (!branch) continue;
-    for (const candidate of [`origin/${branch}`, branch]) {
-      if (await resolveRef(root, candidate).catch(() => null)) return { ref: candidate, chosenBy: variable };
-    }
-    return demand(`origin/${branch}`, variable);
+/** `--base`, then config, then the CI's target branch (which must exist), then origin/HEAD. */
+async function chooseCheckBase(options: CheckOptions): Promise<BaseChoice> {
+  const explicit = options.base ?? options.config.base;
+  try {
+    return await chooseBase(options.root, {
+      ...(explicit ? { explicit: { ref: explicit, source: options.base ? '--base' : 'config' } } : {}),
+      env: options.env,
+      requireCiRef: true,
+      fallbacks: ['origin/HEAD'],
+    });
+  } catch (error) {
+    if (error instanceof GitError) throw new CheckUsageError(error.message, error.hint);
+    throw error;
   }
-  if (await resolveRef(root, 'origin/HEAD').catch(() => null)) return { ref: 'origin/HEAD', chosenBy: 'origin/HEAD' };
-  return { ref: null, chosenBy: 'none' };
 }
 
 async function newMigrationPaths(options: CheckOptions, sets: readonly MigrationSet[], base: string | null): Promise<Set<string>> {
@@ -210,12 +180,7 @@ async function newMigrationPaths(options: CheckOptions, sets: readonly Migration
     }
     return out;
   }
-  if (base) {
-    const dirs = sets.map((s) => s.dir);
-    const entries = await lsTree(root, base, dirs.filter((d) => d !== '' && d !== '.'));
-    const atBase = new Set(entries.map((e) => e.path));
-    return new Set([...all].filter((p) => !atBase.has(p)));
-  }
+  if (base) return migrationsNotAt(root, base, sets);
   if (options.staged) {
     const out = await git(['diff', '--cached', '--name-only', '--diff-filter=A', '-z'], root).catch(() => '');
     const staged = new Set(out.split('\0').filter(Boolean));

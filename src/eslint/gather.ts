@@ -5,12 +5,13 @@
  * synchronous. Everything returned here is plain data, so it crosses the thread boundary by structured clone.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { GitError, lsTree, requireRef, resolveRef } from '../git.js';
-import { discoverMigrationSets, layoutNamed, worktreeFiles, MigrationsConfigError } from '../migrations/index.js';
+import { GitError, requireRef } from '../git.js';
+import { layoutNamed, worktreeFiles, MigrationsConfigError } from '../migrations/index.js';
+import { chooseBase, discoverConfiguredSets, migrationsNotAt } from '../engine/inputs.js';
 import type { LayoutRead, RepoFiles } from '../migrations/layout.js';
 import type { LayoutName, MigrationSet } from '../migrations/migration.js';
 import { ConfigError, loadConfig } from '../config/load.js';
-import type { MigrationDirConfig, RollsafeConfig } from '../config/types.js';
+import type { RollsafeConfig } from '../config/types.js';
 import type { FileFacts } from '../code/facts.js';
 import type { ScanOptions } from '../code/scan.js';
 import type { Reference } from '../code/reference.js';
@@ -114,67 +115,23 @@ export async function gatherMigrations(request: MigrationsRequest): Promise<Gath
   try {
     const loaded = await loadConfig(root, settings.config);
     const config = loaded.config;
-    const diagnostics: Diagnostic[] = [];
-    const sets = await discover(root, config, diagnostics);
-    const base = await chooseBase(root, settings.base ?? config.base, request.env);
-    const newPaths = base.ref ? await pathsNotAt(root, base.ref, sets) : [];
+    const { sets, diagnostics } = await discoverConfiguredSets(root, config);
+    // An editor often has no base at all (a fresh branch, no remote): then HEAD, so that migrations not
+    // committed yet are the new ones; a CI branch variable that does not resolve is not an error here.
+    const explicit = settings.base ?? config.base;
+    const base = await chooseBase(root, {
+      ...(explicit ? { explicit: { ref: explicit, source: settings.base ? 'settings' : 'config' } } : {}),
+      env: request.env,
+      requireCiRef: false,
+      fallbacks: ['origin/HEAD', 'HEAD'],
+    });
+    const newPaths = base.ref ? [...(await migrationsNotAt(root, base.ref, sets))] : [];
     return { config, configPath: loaded.path, sets, diagnostics, base, newPaths };
   } catch (error) {
     if (error instanceof ConfigError || error instanceof MigrationsConfigError) return { error: { message: error.message } };
     if (error instanceof GitError) return { error: { message: error.message, ...(error.hint ? { hint: error.hint } : {}) } };
     throw error;
   }
-}
-
-/** Migration sets as `rollsafe check` finds them: configured folders (with layout, phase, transaction), else detection. */
-async function discover(root: string, config: RollsafeConfig, diagnostics: Diagnostic[]): Promise<MigrationSet[]> {
-  const configured = typeof config.migrations === 'string' ? [config.migrations] : (config.migrations ?? []);
-  const dirs: MigrationDirConfig[] = configured.map((m) => (typeof m === 'string' ? { dir: m } : m));
-  const postDeployDirs = [...(config.postDeployMigrations ?? []), ...dirs.filter((d) => d.phase === 'post-deploy').map((d) => d.dir)];
-  if (dirs.length === 0) {
-    const found = await discoverMigrationSets(root, { postDeployDirs });
-    diagnostics.push(...found.diagnostics);
-    return found.sets;
-  }
-  const sets: MigrationSet[] = [];
-  for (const entry of dirs) {
-    const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(entry.layout ? { layout: entry.layout } : {}), postDeployDirs });
-    diagnostics.push(...found.diagnostics);
-    for (const set of found.sets) {
-      if (entry.transaction) for (const m of set.migrations) Object.assign(m, { transaction: entry.transaction, transactionReason: 'set in the rollsafe configuration' });
-      sets.push(set);
-    }
-  }
-  return sets;
-}
-
-/**
- * The deployed release: settings or config, then the CI's target branch, then origin/HEAD, as the CLI
- * chooses it. An editor often has none of these (a fresh branch, no remote): then HEAD, so that the
- * migrations not committed yet are the new ones.
- */
-async function chooseBase(root: string, explicit: string | undefined, env: Record<string, string | undefined>): Promise<{ ref: string | null; chosenBy: string }> {
-  if (explicit) {
-    await requireRef(root, explicit);
-    return { ref: explicit, chosenBy: 'settings' };
-  }
-  for (const variable of ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME']) {
-    const branch = env[variable];
-    if (!branch) continue;
-    for (const candidate of [`origin/${branch}`, branch]) {
-      if (await resolveRef(root, candidate).catch(() => null)) return { ref: candidate, chosenBy: variable };
-    }
-  }
-  for (const candidate of ['origin/HEAD', 'HEAD']) {
-    if (await resolveRef(root, candidate).catch(() => null)) return { ref: candidate, chosenBy: candidate };
-  }
-  return { ref: null, chosenBy: 'none' };
-}
-
-async function pathsNotAt(root: string, base: string, sets: readonly MigrationSet[]): Promise<string[]> {
-  const dirs = sets.map((s) => s.dir).filter((d) => d !== '' && d !== '.');
-  const atBase = new Set((await lsTree(root, base, dirs)).map((e) => e.path));
-  return sets.flatMap((s) => s.migrations.map((m) => m.path)).filter((p) => !atBase.has(p));
 }
 
 async function scanOptions(request: ScanRequestOptions): Promise<ScanOptions> {

@@ -65,6 +65,10 @@ describe('git', () => {
     const error = await requireRef(dir, 'no-such-branch').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitError);
     expect(error).toMatchObject({ code: 'unknown-ref', message: 'git ref "no-such-branch" does not exist in this repository' });
+    expect(error).toMatchObject({ hint: 'check the name, or fetch it (git fetch origin no-such-branch)' });
+    // A ref of a remote: the hint fetches the branch from that remote (a branch named feature/x is not a remote).
+    expect(await requireRef(dir, 'origin/release').catch((e: unknown) => e)).toMatchObject({ hint: 'check the name, or fetch it (git fetch origin release)' });
+    expect(await requireRef(dir, 'feature/x').catch((e: unknown) => e)).toMatchObject({ hint: 'check the name, or fetch it (git fetch origin feature/x)' });
   });
 
   it('lists a tree with sizes and unquoted paths, and limits it to paths', async () => {

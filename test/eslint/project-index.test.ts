@@ -89,7 +89,7 @@ describe('a project that cannot be indexed', () => {
   it('names a base ref that does not exist, and how to get it', () => {
     const r = repo();
     expect(lint(r, 'src/check.ts', pg('SELECT nickname FROM customers'), { base: 'origin/release' })).toEqual([
-      '1:1 rollsafe/no-dropped-column rollsafe could not index this project: git ref "origin/release" does not exist in this repository (check the name, or fetch it (git fetch origin origin/release))',
+      '1:1 rollsafe/no-dropped-column rollsafe could not index this project: git ref "origin/release" does not exist in this repository (base from settings) (check the name, or fetch it (git fetch origin release))',
     ]);
   });
 });

@@ -1,0 +1,85 @@
+/**
+ * What a run starts from, decided the same way by `check` and the ESLint plugin: the migration sets the
+ * configuration names (or detection finds), the base ref of the release still running, and which
+ * migrations are not at that ref.
+ */
+import type { Diagnostic } from '../diagnostic.js';
+import { GitError, lsTree, requireRef, resolveRef } from '../git.js';
+import { discoverMigrationSets } from '../migrations/index.js';
+import type { MigrationSet } from '../migrations/migration.js';
+import type { MigrationDirConfig, RollsafeConfig } from '../config/types.js';
+
+/** Configured folders (each with its layout, phase and transaction), `--migrations` over them, else detection. */
+export async function discoverConfiguredSets(
+  root: string,
+  config: RollsafeConfig,
+  overrideDirs: readonly string[] = [],
+): Promise<{ sets: MigrationSet[]; diagnostics: Diagnostic[] }> {
+  const configured = typeof config.migrations === 'string' ? [config.migrations] : (config.migrations ?? []);
+  const dirs: MigrationDirConfig[] = overrideDirs.length ? overrideDirs.map((d) => ({ dir: d })) : configured.map((m) => (typeof m === 'string' ? { dir: m } : m));
+  const postDeployDirs = [...(config.postDeployMigrations ?? []), ...dirs.filter((d) => d.phase === 'post-deploy').map((d) => d.dir)];
+  if (dirs.length === 0) return discoverMigrationSets(root, { postDeployDirs });
+  const sets: MigrationSet[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const entry of dirs) {
+    const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(entry.layout ? { layout: entry.layout } : {}), postDeployDirs });
+    diagnostics.push(...found.diagnostics);
+    for (const set of found.sets) {
+      if (entry.transaction) for (const m of set.migrations) Object.assign(m, { transaction: entry.transaction, transactionReason: 'set in the rollsafe configuration' });
+      sets.push(set);
+    }
+  }
+  return { sets, diagnostics };
+}
+
+export interface BaseChoice {
+  ref: string | null;
+  /** `--base`, `config`, `settings`, `GITHUB_BASE_REF`, `origin/HEAD`, `HEAD`, `none`. */
+  chosenBy: string;
+}
+
+export interface BaseOptions {
+  /** A ref the user named, and where it came from; it must exist (GitError otherwise). */
+  explicit?: { ref: string; source: string };
+  env: Readonly<Record<string, string | undefined>>;
+  /** A CI target branch that cannot be found is an error (CI must compare with it), not a silent fallback. */
+  requireCiRef: boolean;
+  /** Refs tried last, in order (`origin/HEAD`; the editor adds `HEAD`). */
+  fallbacks: readonly string[];
+}
+
+/** The named ref, then the CI's target branch, then the fallbacks. Throws GitError for a named ref that does not exist. */
+export async function chooseBase(root: string, options: BaseOptions): Promise<BaseChoice> {
+  if (options.explicit) {
+    await demand(root, options.explicit.ref, options.explicit.source);
+    return { ref: options.explicit.ref, chosenBy: options.explicit.source };
+  }
+  for (const variable of ['GITHUB_BASE_REF', 'CI_MERGE_REQUEST_TARGET_BRANCH_NAME']) {
+    const branch = options.env[variable];
+    if (!branch) continue;
+    for (const candidate of [`origin/${branch}`, branch]) {
+      if (await resolveRef(root, candidate).catch(() => null)) return { ref: candidate, chosenBy: variable };
+    }
+    if (options.requireCiRef) await demand(root, `origin/${branch}`, variable);
+  }
+  for (const candidate of options.fallbacks) {
+    if (await resolveRef(root, candidate).catch(() => null)) return { ref: candidate, chosenBy: candidate };
+  }
+  return { ref: null, chosenBy: 'none' };
+}
+
+async function demand(root: string, ref: string, source: string): Promise<void> {
+  try {
+    await requireRef(root, ref);
+  } catch (error) {
+    if (error instanceof GitError) throw new GitError(error.code, `${error.message} (base from ${source})`, error.hint);
+    throw error;
+  }
+}
+
+/** Paths of the migrations that the base ref does not have: the new ones. */
+export async function migrationsNotAt(root: string, base: string, sets: readonly MigrationSet[]): Promise<Set<string>> {
+  const dirs = sets.map((s) => s.dir).filter((d) => d !== '' && d !== '.');
+  const atBase = new Set((await lsTree(root, base, dirs)).map((e) => e.path));
+  return new Set(sets.flatMap((s) => s.migrations.map((m) => m.path)).filter((p) => !atBase.has(p)));
+}
