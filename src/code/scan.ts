@@ -164,12 +164,15 @@ export async function scanSource(root: string, source: CodeSource, options: Scan
       const unknown = list.filter((f) => !f.sha && !tooLarge(f));
       if (unknown.length <= MEMO_READ_LIMIT) {
         for (const file of unknown) prefetched.set(file, read(source, file));
+        let failed = false;
         for (const file of unknown) {
           const result = await prefetched.get(file)!;
-          if ('bytes' in result && result.bytes) file.sha = hashBlob(result.bytes, source.hashFormat);
+          if ('error' in result) failed = true;
+          else if (result.bytes) file.sha = hashBlob(result.bytes, source.hashFormat);
         }
         listingKey = keyOfListing(list, tooLarge, optionsKey);
-        const hit = memo.get(listingKey);
+        // An unreadable file is reported by the scan below, never hidden behind a memo.
+        const hit = failed ? undefined : memo.get(listingKey);
         stats.bytes = await prefetchedBytes(prefetched);
         if (isMemoValue(hit)) {
           for (const file of list) if (file.stat && file.sha) cache.keepStat(file.path, file.stat, file.sha, listedAt);

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
-import { git, GitError, requireRef } from '../git.js';
+import { git, GitError } from '../git.js';
 import { chooseBase, discoverConfiguredSets, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
@@ -234,13 +234,17 @@ async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSe
   add('worktree', null, 'worktree', await scanWorktree(root, scanOptions));
   const refs = [...(base ? [{ name: 'base', ref: base }] : []), ...(config.liveRefs ?? []).map((ref) => ({ name: ref, ref }))];
   for (const { name, ref } of refs) {
+    let scan;
     try {
-      await requireRef(root, ref);
+      // scanRef resolves the ref first (one git call, not two): a ref that is not there fails before any scanning.
+      scan = await scanRef(root, ref, scanOptions);
     } catch (error) {
-      if (error instanceof GitError) throw new CheckUsageError(`live ref: ${error.message}`, error.hint);
+      if (error instanceof GitError && (error.code === 'unknown-ref' || error.code === 'not-a-repository' || error.code === 'git-missing')) {
+        throw new CheckUsageError(`live ref: ${error.message}`, error.hint);
+      }
       throw error;
     }
-    add(name, ref, name === 'base' ? `base ${ref}` : ref, await scanRef(root, ref, scanOptions));
+    add(name, ref, name === 'base' ? `base ${ref}` : ref, scan);
   }
   return result;
 }
