@@ -38,7 +38,19 @@ export function extractFile(path: string, text: string, context: CodeContext, ex
 
   let sourceFile: ts.SourceFile | undefined;
   if (script) {
-    sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    try {
+      sourceFile = ts.createSourceFile(path, text, ts.ScriptTarget.Latest, true, scriptKind(path));
+    } catch (error) {
+      // The parser recurses: expressions nested thousands deep (generated code) exhaust the stack.
+      facts.diagnostics.push({
+        code: 'ts-unparsable',
+        severity: 'warning',
+        message: `TypeScript cannot parse this file (${error instanceof Error ? error.message : String(error)}); its references are missing`,
+        location: { path, line: 1, column: 1, endLine: 1, endColumn: 1 },
+        hint: 'If the file is generated, exclude it with code.exclude in the rollsafe configuration.',
+      });
+      return facts;
+    }
     const parseDiagnostics = (sourceFile as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
     const first = parseDiagnostics[0];
     if (first) {
@@ -50,7 +62,11 @@ export function extractFile(path: string, text: string, context: CodeContext, ex
         location: { path, line: pos.line + 1, column: pos.character + 1, endLine: pos.line + 1, endColumn: pos.character + 1 },
       });
     }
-    facts.imports = collectImports(sourceFile);
+    try {
+      facts.imports = collectImports(sourceFile);
+    } catch {
+      facts.imports = []; // too deep to walk; each extractor reports its own failure below
+    }
   }
 
   if (text.includes('rollsafe-ignore')) collectSuppressions(text, facts);
