@@ -355,20 +355,27 @@ export abstract class BuilderFile {
       const value = this.resolve(expression);
       if (value?.kind === 'instance' && value.conditional === undefined) add(names);
     }
+    const exports = exportNames(this.sourceFile);
     for (const statement of this.sourceFile.statements) {
       if (ts.isClassDeclaration(statement) && statement.name && this.isInstanceClass(statement)) {
-        for (const [local, names] of exportNames(this.sourceFile)) if (local === statement.name.text) add(names);
+        for (const [local, names] of exports) if (local === statement.name.text) add(names);
       }
     }
     if (exported.size > 0) (this.facts.instanceExports ??= []).push({ library: this.library, exportedAs: [...exported] });
   }
 
+  /** Top-level variables by name, the first declaration of each (indexed once: a file may export thousands). */
+  private topLevelVariables: Map<string, ts.VariableDeclaration> | undefined;
+
   private topLevelVariable(name: string): ts.VariableDeclaration | undefined {
-    for (const statement of this.sourceFile.statements) {
-      if (!ts.isVariableStatement(statement)) continue;
-      for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && d.name.text === name) return d;
+    if (!this.topLevelVariables) {
+      this.topLevelVariables = new Map();
+      for (const statement of this.sourceFile.statements) {
+        if (!ts.isVariableStatement(statement)) continue;
+        for (const d of statement.declarationList.declarations) if (ts.isIdentifier(d.name) && !this.topLevelVariables.has(d.name.text)) this.topLevelVariables.set(d.name.text, d);
+      }
     }
-    return undefined;
+    return this.topLevelVariables.get(name);
   }
 
   private identifierValue(declaration: ts.VariableDeclaration): BuilderValue | undefined {
