@@ -230,6 +230,10 @@ export function createTable(d: Draft, change: ChangeOf<'create-table'>, origin: 
     }
     return true;
   };
+  if (change.partitionOf && d.tables.get(objectKey(change.partitionOf))?.kind === 'table') {
+    d.problem(`table "${change.partitionOf.name}" is not partitioned`);
+    return;
+  }
   const sources = [...(change.partitionOf ? [change.partitionOf] : []), ...change.inherits, ...change.like];
   for (const source of sources) if (!addInherited(source)) return;
   for (const spec of change.columns) {

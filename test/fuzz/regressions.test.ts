@@ -46,3 +46,11 @@ describe('a default naming an enum label that is renamed (seed 1611835458)', () 
     expect(table.columns.map((c) => c.default?.text)).toEqual(["'it''s'", "'c'::mood", "'{a}'"]);
   });
 });
+
+describe('a partition of a table that is not partitioned', () => {
+  it('is a schema conflict (Postgres: "t" is not partitioned), and the table is not created', () => {
+    const result = analyse({ history: ['CREATE TABLE t (a int);\n'], sql: ["CREATE TABLE t_1 PARTITION OF t FOR VALUES IN (1);\nALTER TABLE t ADD COLUMN b int;\n"] });
+    expect(result.diagnostics.map((d) => `${d.location.line}: ${d.message}`)).toEqual(['1: Postgres would reject this: table "t" is not partitioned']);
+    expect(result.schema.tables.has('public.t_1')).toBe(false);
+  });
+});

@@ -66,6 +66,7 @@ function literal(...files: string[][]): GeneratedMigration[] {
 describe('regressions', () => {
   it.each([
     ['a view reading a column its table does not have (seed 1792174518)', literal(['CREATE TABLE "T1 x" ("C2 x" serial PRIMARY KEY)', '!CREATE VIEW bad3 AS SELECT nope FROM "T1 x"', 'CREATE SCHEMA "S4 x"'])],
+    ['a partition of a table that is not partitioned', literal(['CREATE TABLE t (a int)', '!CREATE TABLE t_1 PARTITION OF t FOR VALUES IN (1)', 'ALTER TABLE t ADD COLUMN b int'])],
     ['a default naming a renamed enum label (seed 1611835458)', literal(['CREATE TYPE "E1 x" AS ENUM (\'a\')', 'CREATE TABLE t2 (c3 text[] NOT NULL PRIMARY KEY, "C6 x" "E1 x" DEFAULT \'a\')', 'ALTER TYPE "E1 x" RENAME VALUE \'a\' TO \'r7\''])],
   ])('%s', async (_name, migrations) => {
     await compareWithPostgres(migrations);
