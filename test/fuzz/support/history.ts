@@ -436,7 +436,8 @@ class Generator {
         return table && column && other && other !== column ? `ALTER TABLE ${qualified(table)} RENAME COLUMN ${quote(column.name)} TO ${quote(other.name)}` : undefined;
       },
       () => 'DROP TABLE missing_table',
-      () => (table ? `CREATE VIEW ${quote(`bad${++s.counter}`)} AS SELECT nope FROM ${qualified(table)}` : undefined),
+      // rollsafe does not judge a table without columns (CREATE TABLE AS): docs/known-differences.md.
+      () => (table && table.columns.length > 0 ? `CREATE VIEW ${quote(`bad${++s.counter}`)} AS SELECT nope FROM ${qualified(table)}` : undefined),
       () => {
         const type = pick(s.enums, a);
         return type && type.values.length > 0 ? `ALTER TYPE ${qualified(type)} ADD VALUE '${type.values[0]}'` : undefined;
@@ -496,5 +497,5 @@ export function renderHistory(steps: readonly Step[], cuts: readonly number[], o
 
 export const history = (options: HistoryOptions & { maxSteps?: number } = {}): fc.Arbitrary<GeneratedMigration[]> =>
   fc
-    .tuple(fc.array(step, { minLength: 1, maxLength: options.maxSteps ?? 40 }), fc.array(fc.nat(60), { maxLength: 6 }))
+    .tuple(fc.array(step, { minLength: 1, maxLength: options.maxSteps ?? 40, size: 'max' }), fc.array(fc.nat(60), { maxLength: 6 }))
     .map(([steps, cuts]) => renderHistory(steps, cuts, options));
