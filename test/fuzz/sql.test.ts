@@ -16,7 +16,7 @@ import { loadParser, parseSql } from '../../src/sql/parser.js';
 import { parseSqlFile } from '../../src/sql/statements.js';
 import { analyse, migrationAt, type Analysis } from './support/analyse.js';
 import { migrationText, statement } from './support/ddl.js';
-import { property } from './support/runs.js';
+import { FUZZ, property } from './support/runs.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -47,10 +47,10 @@ beforeAll(async () => {
   await loadParser();
 });
 
-function within(location: SourceLocation, texts: ReadonlyMap<string, string>): void {
-  const text = texts.get(location.path);
-  expect(text, `location in a file of the set: ${location.path}`).toBeDefined();
-  const lines = text!.split('\n').length;
+function within(location: SourceLocation, lineCounts: ReadonlyMap<string, number>): void {
+  const lines = lineCounts.get(location.path);
+  expect(lines, `location in a file of the set: ${location.path}`).toBeDefined();
+  if (lines === undefined) return;
   expect(location.line).toBeGreaterThanOrEqual(1);
   expect(location.line).toBeLessThanOrEqual(lines);
   expect(location.column).toBeGreaterThanOrEqual(1);
@@ -62,12 +62,12 @@ function within(location: SourceLocation, texts: ReadonlyMap<string, string>): v
 /** The analysis of the migrations, checked for what every result must satisfy. */
 function analysed(history: string[], sql: string[], transaction?: 'wrapped'): Analysis {
   const result = analyse({ history, sql, ...(transaction ? { transaction } : {}) });
-  const texts = new Map([...history, ...sql].map((text, i) => [migrationAt(i, text).path, text]));
+  const lineCounts = new Map([...history, ...sql].map((text, i) => [migrationAt(i, text).path, text.split('\n').length]));
   for (const f of result.findings) {
-    within(f.location, texts);
+    within(f.location, lineCounts);
     expect(f.message.length).toBeGreaterThan(0);
   }
-  for (const d of result.diagnostics) within(d.location, texts);
+  for (const d of result.diagnostics) within(d.location, lineCounts);
   return result;
 }
 
@@ -222,5 +222,60 @@ describe('one bad statement never hides the others', () => {
       ([sql, bad, gap]) => assertNothingHidden(['CREATE TABLE users (id int PRIMARY KEY, email text, a int, b int);\nCREATE TABLE orders (id bigint);\n'], sql, bad, gap),
       { seed: 106, sample: 60, full: 12_000 },
     );
+  });
+});
+
+describe('huge migrations', () => {
+  const statements = FUZZ ? 100_000 : 10_000;
+
+  it(`${statements.toLocaleString('en')} DDL statements in one file (a schema dump): analysed, nothing lost`, () => {
+    const lines: string[] = [];
+    for (let i = 0; i < statements; i += 4) {
+      lines.push(`CREATE TABLE t${i} (id bigint PRIMARY KEY, v text)`, `ALTER TABLE t${i} ADD COLUMN c int`, `CREATE INDEX ON t${i} (v)`, `COMMENT ON TABLE t${i} IS 'x'`);
+    }
+    const sql = `${lines.join(';\n')};\n`;
+    const result = analysed([], [sql]);
+    expect(result.diagnostics).toEqual([]);
+    expect(result.schema.tables.size).toBe(statements / 4);
+    expect(result.schema.indexes.size).toBe(statements / 2);
+    // The same dump deployed, then one statement on an existing table: found, with no noise from the dump.
+    const after = analyse({ history: [sql], sql: ['CREATE INDEX t8_c_idx ON t8 (c);\n'] });
+    expect(after.findings.map((f) => f.rule)).toContain('require-concurrent-index');
+  });
+
+  it(`${statements.toLocaleString('en')} statements with a bad one every thousand: each bad one a diagnostic, the rest read`, () => {
+    const lines = Array.from({ length: statements }, (_, i) => (i % 1000 === 500 ? 'SELEC oops' : `INSERT INTO t (a) VALUES (${i})`));
+    const result = analysed(['CREATE TABLE t (a int);\n'], [`${lines.join(';\n')};\nDROP TABLE t;\n`]);
+    expect(result.diagnostics.filter((d) => d.code === 'sql-syntax').map((d) => d.location.line)).toEqual(Array.from({ length: statements / 1000 }, (_, k) => k * 1000 + 501));
+    expect(result.findings.map((f) => f.rule)).toContain('ban-drop-table');
+  });
+
+  it(`a ${FUZZ ? 10 : 2} MB file: one literal, and many statements`, () => {
+    const mb = FUZZ ? 10 : 2;
+    const literal = (size: number): string => `INSERT INTO t (v) VALUES ('${'x'.repeat(size)}');\nALTER TABLE t DROP COLUMN v;\n`;
+    const rules = (sql: string): string[] => analysed(['CREATE TABLE t (v text);\n'], [sql]).findings.map((f) => `${f.rule} ${f.location.line}`);
+    // The size of a literal changes nothing.
+    expect(rules(literal(mb * 1024 * 1024))).toEqual(rules(literal(1)));
+    expect(rules(literal(1)).length).toBeGreaterThan(0);
+    const row = "INSERT INTO t (v) VALUES ('a fairly ordinary row of seed data');\n";
+    const many = row.repeat(Math.ceil((mb * 1024 * 1024) / row.length));
+    expect(analysed(['CREATE TABLE t (v text);\n'], [many]).diagnostics).toEqual([]);
+  });
+
+  it('a file over the size limit is skipped with a diagnostic by discovery, not read', async () => {
+    const { discoverMigrationSets } = await import('../../src/migrations/index.js');
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'rollsafe-fuzz-big-'));
+    try {
+      mkdirSync(join(dir, 'db/migrations'), { recursive: true });
+      writeFileSync(join(dir, 'db/migrations/001_big.sql'), `-- ${'x'.repeat(10 * 1024 * 1024)}\n`);
+      writeFileSync(join(dir, 'db/migrations/002_ok.sql'), 'CREATE TABLE t (a int);\n');
+      const found = await discoverMigrationSets(dir, { dirs: ['db/migrations'] });
+      expect(found.diagnostics.map((d) => [d.code, d.location.path])).toEqual([['file-too-large', 'db/migrations/001_big.sql']]);
+      expect(found.sets[0]!.migrations.map((m) => m.path)).toEqual(['db/migrations/002_ok.sql']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
