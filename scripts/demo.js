@@ -30,7 +30,7 @@ const check = (title) => {
   return spawnSync(process.execPath, [bin, 'check', '--base', 'release-1'], { cwd: repo, stdio: 'inherit' }).status;
 };
 
-let ok = false;
+let ok;
 try {
   git('init', '-q', '-b', 'main');
   release('release-1');
