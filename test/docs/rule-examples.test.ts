@@ -1,18 +1,28 @@
 /**
- * Every example in a rule's documentation is run through the real pipeline (a git repository, the base
- * ref holding the history and the running release's code, the new migration in the worktree):
- * `invalid` examples must produce a finding of that rule, `valid` ones must not.
+ * Every example in a rule's documentation is run through the engine: `invalid` examples must produce a
+ * finding of that rule, `valid` ones must not. Examples with code run the whole pipeline (a git repository,
+ * the base ref holding the history and the running release's code, the new migration in the worktree);
+ * examples of SQL alone run parse → normalize → replay → evaluate in memory.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
 import { runCheck } from '../../src/engine/check.js';
 import type { RuleExample } from '../../src/engine/types.js';
 import { TestRepo } from '../support/git-repo.js';
+import { lintSql } from '../support/lint-sql.js';
 
 const repos: TestRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
 
 async function findingsOf(example: RuleExample): Promise<{ rule: string; message: string }[]> {
+  if (!example.code) {
+    return lintSql({
+      ...(example.history ? { history: example.history } : {}),
+      sql: example.sql,
+      ...(example.pgVersion ? { pgVersion: example.pgVersion } : {}),
+      ...(example.transaction ? { transaction: example.transaction } : {}),
+    });
+  }
   const repo = new TestRepo('rollsafe-docs-');
   repos.push(repo);
   repo.commit('history', { 'db/migrations/0001_history.sql': example.history ?? '-- nothing yet\n', ...(example.code ?? {}) }).tag('base');
