@@ -131,9 +131,10 @@ async function configuredFolder(dir: string, repo: RepoFiles): Promise<FolderEnt
   const entries = await repo.list(dir);
   if (entries) return entries;
   const isFile = (await repo.head(dir, 1)) !== undefined;
-  throw new MigrationsConfigError(
-    isFile ? `The migrations path "${dir}" is a file; give the folder that holds the migrations.` : `The migrations folder "${dir}" does not exist.`,
-  );
+  if (isFile) throw new MigrationsConfigError(`The migrations path "${dir}" is a file; give the folder that holds the migrations.`);
+  // It exists but cannot be listed (permissions): saying "does not exist" would send the user looking elsewhere.
+  const exists = (await repo.realPath?.(dir)) !== undefined;
+  throw new MigrationsConfigError(exists ? `The migrations folder "${dir}" cannot be read (check its permissions).` : `The migrations folder "${dir}" does not exist.`);
 }
 
 /** A configured folder: the forced or detected layout, else the sets found below it, else a plain SQL folder. */
