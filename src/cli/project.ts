@@ -9,6 +9,8 @@ export interface Project {
   root: string;
   /** False when the folder is not a git repository (no base ref, no staged files). */
   isGit: boolean;
+  /** Why git cannot be used, when that is not simply "not a repository" (git missing from PATH). */
+  gitProblem?: string;
   config: LoadedConfig;
 }
 
@@ -17,6 +19,7 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
   if (!existsSync(start) || !statSync(start).isDirectory()) throw new UsageError(`--root: ${options.root ?? start} is not a directory`);
   let root = start;
   let isGit = true;
+  let gitProblem: string | undefined;
   try {
     const top = await repoRoot(start);
     // An explicit --root is the root, even inside a larger repository (then git features are off).
@@ -25,9 +28,10 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
   } catch (error) {
     if (!(error instanceof GitError) || (error.code !== 'not-a-repository' && error.code !== 'git-missing')) throw error;
     isGit = false;
+    if (error.code === 'git-missing') gitProblem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
   }
   try {
-    return { root, isGit, config: await loadConfig(root, options.config) };
+    return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config) };
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

@@ -50,12 +50,14 @@ export const checkCommand: Command = {
     if (pgVersion !== undefined && (!Number.isInteger(pgVersion) || pgVersion < 9 || pgVersion > 30)) throw new UsageError('--pg-version must be a Postgres major version such as 16');
     const project = await openProject(io, { root: args.values.root as string | undefined, config: args.values.config as string | undefined });
     const base = args.values.base as string | undefined;
-    if (base !== undefined && !project.isGit) throw new UsageError(`--base needs a git repository, and ${project.root} is not one`);
+    if (base !== undefined && !project.isGit) throw new UsageError(`--base needs git: ${project.gitProblem ?? `${project.root} is not a git repository`}`);
     if (args.values['print-config']) {
       const migrationDirs = args.values.migrations as string[] | undefined;
       io.stdout.write(JSON.stringify(await printableConfig(project.root, project.config.config, { migrationDirs, pgVersion, base }), null, 2) + '\n');
       return EXIT_CLEAN;
     }
+    // Without git nothing is new unless named: say why, rather than pass quietly.
+    if (project.gitProblem && args.positionals.length === 0) io.stderr.write(`rollsafe: ${project.gitProblem}; only migrations named on the command line are checked\n`);
     let result;
     try {
       result = await runCheck({

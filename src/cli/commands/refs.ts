@@ -153,7 +153,7 @@ export const refsCommand: Command = {
     const ref = args.values.ref as string | undefined;
     if (ref !== undefined && ref.trim() === '') throw new UsageError('refs: --ref needs a git ref');
     const project = await openProject(io, { root: args.values.root as string | undefined, config: args.values.config as string | undefined });
-    if (ref !== undefined && !project.isGit) throw new UsageError(`refs: --ref needs a git repository, and ${project.root} is not one`);
+    if (ref !== undefined && !project.isGit) throw new UsageError(`refs: --ref needs git: ${project.gitProblem ?? `${project.root} is not a git repository`}`);
     const config = project.config.config;
     const exclusions = await migrationExclusions(project.root, config);
     const options: ScanOptions = {
