@@ -301,7 +301,8 @@ export class FactsCache {
     try {
       const data = JSON.parse(readFileSync(this.statsFile, 'utf8')) as { format?: unknown; stats?: unknown };
       if (data.format === PACK_FORMAT && typeof data.stats === 'object' && data.stats !== null) {
-        for (const [path, entry] of Object.entries(data.stats as Record<string, StatEntry>)) this.loadedStats.set(path, entry);
+        // A corrupt entry is no entry (keepStat compares entries element by element).
+        for (const [path, entry] of Object.entries(data.stats as Record<string, unknown>)) if (isStatEntry(entry)) this.loadedStats.set(path, entry);
       }
     } catch {
       // absent or corrupt: every file is hashed once more
