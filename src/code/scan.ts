@@ -328,10 +328,21 @@ function keyOfListing(list: readonly SourceFile[], tooLarge: (file: SourceFile) 
   return hash.digest('hex');
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** A memo as this module writes it (a damaged one is ignored and the source scanned again). */
 function isMemoValue(value: unknown): value is MemoValue {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return Array.isArray(v.references) && Array.isArray(v.diagnostics) && Array.isArray(v.suppressions) && typeof v.stats === 'object' && v.stats !== null;
+  if (!isRecord(value)) return false;
+  const located = (item: unknown): boolean => isRecord(item) && isRecord(item.location) && typeof item.location.path === 'string';
+  return (
+    Array.isArray(value.references) &&
+    value.references.every((r) => located(r) && typeof (r as Record<string, unknown>).table === 'string') &&
+    Array.isArray(value.diagnostics) &&
+    value.diagnostics.every(located) &&
+    Array.isArray(value.suppressions) &&
+    value.suppressions.every((s) => Array.isArray(s) && typeof s[0] === 'string' && Array.isArray(s[1])) &&
+    isRecord(value.stats)
+  );
 }
 
 async function prefetchedBytes(prefetched: ReadonlyMap<SourceFile, Promise<ReadResult>>): Promise<number> {

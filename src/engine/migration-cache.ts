@@ -15,8 +15,13 @@ const FORMAT = 1;
 /** Files of other versions (other rollsafe builds) are removed once they are this old. */
 const STALE_MS = 60 * 60 * 1000;
 
+/** Changes as this module writes them (a damaged entry is ignored and the migration read again). */
 function isChanges(value: unknown): value is Change[] {
-  return Array.isArray(value) && value.every((c) => typeof c === 'object' && c !== null && typeof (c as { kind?: unknown }).kind === 'string');
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  return (
+    Array.isArray(value) &&
+    value.every((c) => isRecord(c) && typeof c.kind === 'string' && isRecord(c.location) && isRecord(c.statement) && typeof c.statement.text === 'string')
+  );
 }
 
 export class MigrationCache {

@@ -428,5 +428,18 @@ describe('warm scans', () => {
     expect(changed.loads).toBe(1);
     expect(changed.result.references.map((r) => r.location.path)).toEqual(['src/a.ts', 'src/b.ts']);
     expect(changed.result.stats).toMatchObject({ parsed: 1, cached: 1 });
+    // A damaged memo is no memo: the source is scanned again (from the facts cache).
+    const [versionDir] = readdirSync(cacheDir);
+    const memos = readdirSync(join(cacheDir, versionDir!)).filter((n) => n.startsWith('memo-worktree-'));
+    expect(memos.length).toBeGreaterThan(0);
+    for (const name of memos) {
+      const file = join(cacheDir, versionDir!, name);
+      const memo = JSON.parse(readFileSync(file, 'utf8')) as { value: { references: unknown[] } };
+      memo.value.references = [{ table: 'x' }, 42];
+      writeFileSync(file, JSON.stringify(memo));
+    }
+    const repaired = await run();
+    expect(repaired.loads).toBe(1);
+    expect(repaired.result.references).toEqual(changed.result.references);
   });
 });
