@@ -4,6 +4,11 @@ import module from 'node:module';
 // compiler alone is ~9 MB of JavaScript to compile on every run otherwise). Older Node versions lack the call.
 (module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
+// Ctrl-C (and SIGTERM from CI): end at the next await instead of wherever the signal lands. Cache files are
+// written to a temp file and renamed in one synchronous step, so none is ever left half-written or behind.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
 const { run } = await import('./main.js');
 
 const code = await run(process.argv.slice(2), {

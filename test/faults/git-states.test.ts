@@ -115,7 +115,7 @@ describe('a worktree with uncommitted and untracked files', () => {
     r.git('rm', '-q', 'src/other.ts');
     const status = r.git('status', '--porcelain');
     const run = await rollsafe(r.root, ['check', '--base', 'base', '--format', 'json']);
-    const out = parseJson(run.stdout) as ReturnType<typeof parseJson> & { findings: { references: { path: string; source: string }[] }[] };
+    const out = parseJson(run.stdout);
     const finding = out.findings.find((f) => f.rule === 'dropped-column-in-use')!;
     const worktreeRefs = finding.references.filter((ref) => ref.source === 'worktree').map((ref) => ref.path);
     expect(worktreeRefs).toEqual(['src/untracked.ts']);

@@ -4,8 +4,9 @@
  * still reports it.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { chmodSync, chownSync, existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { expect } from 'vitest';
 import { binPath, ensureBuilt } from '../support/built.js';
 import { TestRepo, type Files } from '../support/git-repo.js';
 
@@ -69,7 +70,7 @@ export function incidentRepo(extraBase: Files = {}, extraHead: Files = {}, prefi
 }
 
 export interface CheckOutput {
-  findings: { rule: string; location: { path: string; line: number } }[];
+  findings: { rule: string; location: { path: string; line: number }; references: { path: string; source: string }[] }[];
   diagnostics: { code: string; path: string; line: number; severity: string; message: string }[];
 }
 
@@ -98,3 +99,46 @@ export function giveToNobody(root: string): void {
   };
   visit(root);
 }
+
+const pgQuery = (i: number): string => `import { Pool } from 'pg';\nconst pool = new Pool();\nexport const q${i} = () => pool.query(\`SELECT id, kind FROM jobs WHERE id = \${${i}}\`);\n`;
+
+/** The incident, with node_modules (so the cache lives in the repository) and some code to cache. */
+export function cachedRepo(files = 40): TestRepo {
+  const code = Object.fromEntries(Array.from({ length: files }, (_, i) => [`src/q/${i}.ts`, pgQuery(i)]));
+  return incidentRepo({ 'node_modules/.keep': '', ...code });
+}
+
+export function cacheFiles(root: string): string[] {
+  const dir = join(root, 'node_modules/.cache/rollsafe');
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    if (!existsSync(d)) return;
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(full);
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/**
+ * Every cache file of the current cache version is whole JSON, and no temporary file is left. Files of another
+ * version are left alone by design (removed after an hour); one appears when the build changes during a test.
+ */
+export function expectWholeCache(root: string): void {
+  const files = cacheFiles(root);
+  expect(files.length).toBeGreaterThan(0);
+  const versions = [...new Set(files.map((f) => /\/(code-[^/]+)\//.exec(f)?.[1]).filter((v): v is string => v !== undefined))];
+  const current = versions.sort((a, b) => statSync(join(root, 'node_modules/.cache/rollsafe', b)).mtimeMs - statSync(join(root, 'node_modules/.cache/rollsafe', a)).mtimeMs)[0];
+  for (const file of files) {
+    expect(file, 'no temporary file left').not.toMatch(/\.tmp$/);
+    const version = /\/(code-[^/]+)\//.exec(file)?.[1];
+    if (version !== undefined && version !== current) continue;
+    expect(() => JSON.parse(readFileSync(file, 'utf8')), relative(root, file)).not.toThrow();
+  }
+}
+
+/** `check --base base --format json`. */
+export const checkArgs = ['check', '--base', 'base', '--format', 'json'];
