@@ -244,7 +244,7 @@ function machine() {
     `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')}`,
     `- Machine: ${cpu.length} logical cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB memory (${(freemem() / 2 ** 30).toFixed(1)} GiB free at the end), ${platform()} ${release()}`,
     `- Node ${process.version}; load average ${load.start.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (other processes share the cores: see the notes on noise)`,
-    `- ${RUNS} measured runs per scenario of issue 8 (median shown; warm scenarios after one unmeasured run), 3 for issue 3's scan, 1 for the ESLint plugin's own script; CPU is user + system time of the process and its children (git); peak RSS is the largest of the runs, from ${gnuTimePath() ? 'GNU time (%M)' : "the child's process.resourceUsage().maxRSS"}${QUICK ? '; **--quick sizes (not the issue\'s)**' : ''}`,
+    `- ${RUNS} measured runs per scenario of issue 8 (median shown; warm scenarios after one unmeasured run), ${Math.min(RUNS, 3)} for issue 3's scan, 1 for the ESLint plugin's own script; CPU is user + system time of the process and its children (git); peak RSS is the largest of the runs, from ${gnuTimePath() ? 'GNU time (%M)' : "the child's process.resourceUsage().maxRSS"}${QUICK ? '; **--quick sizes (not the issue\'s)**' : ''}`,
     `- Whole benchmark: ${fmtMs(performance.now() - benchStarted)} (projects generated, every scenario run)`,
   ].join('\n');
 }
