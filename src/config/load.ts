@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -87,7 +88,8 @@ async function readConfigFile(file: string, root: string, cacheDir?: string): Pr
     try {
       value = JSON.parse(readFileSync(file, 'utf8'));
     } catch (error) {
-      throw new ConfigError(`${name}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
+      // V8 quotes the text around the error, line breaks included: keep the message on one line.
+      throw new ConfigError(`${name}: not valid JSON (${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')})`);
     }
     return validateConfig(value, name);
   }
@@ -117,11 +119,22 @@ async function readConfigFile(file: string, root: string, cacheDir?: string): Pr
 async function transpileConfig(file: string, root: string, cacheDir?: string): Promise<string> {
   const { ts } = await import('ts-morph');
   const source = readFileSync(file, 'utf8');
-  const out = ts.transpileModule(source, {
+  const result = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     fileName: file,
-  }).outputText;
-  const dir = cacheDir ?? join(root, 'node_modules', '.cache', 'rollsafe');
+    reportDiagnostics: true,
+  });
+  // transpileModule emits something even for broken syntax: a config that does not parse must not load.
+  const syntax = result.diagnostics?.find((d) => d.category === ts.DiagnosticCategory.Error);
+  if (syntax) {
+    const at = syntax.file && syntax.start !== undefined ? syntax.file.getLineAndCharacterOfPosition(syntax.start) : undefined;
+    const where = at ? ` at line ${at.line + 1}, column ${at.character + 1}` : '';
+    throw new ConfigError(`${relative(root, file).split('\\').join('/')}: syntax error${where}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')}`);
+  }
+  const out = result.outputText;
+  // Beside the other caches; never create node_modules in a repository that has none.
+  const modules = join(root, 'node_modules');
+  const dir = cacheDir ?? (existsSync(modules) ? join(modules, '.cache', 'rollsafe') : join(tmpdir(), 'rollsafe-cache', createHash('sha1').update(root).digest('hex').slice(0, 12)));
   mkdirSync(dir, { recursive: true });
   const target = join(dir, `config-${createHash('sha1').update(source).digest('hex').slice(0, 12)}.mjs`);
   if (!existsSync(target)) {
