@@ -9,7 +9,7 @@ import { git, GitError } from '../git.js';
 import { chooseBase, discoverConfiguredSets, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
-import { replaySet } from '../schema/history.js';
+import { loadMigrationReaders, replaySet } from '../schema/history.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
@@ -60,6 +60,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const newPaths = await newMigrationPaths(options, sets, base.ref);
 
   await loadParser();
+  await loadMigrationReaders(sets.flatMap((s) => s.migrations));
   const searchPath = config.searchPath ?? ['public'];
   // Migrations that are not new read the same on every run: their Changes come from the cache.
   const migrationCache = new MigrationCache(options.root, options.cacheDir);
@@ -89,6 +90,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       migrations: replayed.migrations.map((r, i) => ({
         migration: r.migration,
         ...(parsed[i]!.file ? { file: parsed[i]!.file } : {}),
+        ...(parsed[i]!.suppressionComments ? { scriptComments: parsed[i]!.suppressionComments } : {}),
         steps: r.steps,
         before: r.before,
         after: r.after,

@@ -6,7 +6,7 @@ import type { CodeSuppression } from '../code/facts.js';
 import type { Migration, TransactionMode } from '../migrations/migration.js';
 import { objectKey, type Schema } from '../schema/model.js';
 import type { SqlFile } from '../sql/statements.js';
-import { scriptSuppressionComments } from '../sql/script-migrations/suppressions.js';
+import type { ScriptSuppressionComment } from '../sql/script-migrations/suppressions.js';
 import type { QualifiedName } from '../sql/types.js';
 import { parseSuppressionComment } from '../suppression-comment.js';
 import { compareStrings } from '../compare.js';
@@ -29,6 +29,8 @@ export interface PreparedMigration {
   migration: Migration;
   /** The parsed SQL, for SQL migrations (comments give suppressions). */
   file?: SqlFile;
+  /** The `// rollsafe-ignore` comments of a TS/JS migration. */
+  scriptComments?: ScriptSuppressionComment[];
   steps: SchemaStep[];
   before: Schema;
   after: Schema;
@@ -172,7 +174,7 @@ function parseMigrationSuppressions(prepared: PreparedMigration): MigrationSuppr
   const file = prepared.file;
   // TS/JS migrations (issue 6): `//` comments, each for the next line of code (a call or a builder step).
   if (!file && prepared.migration.language !== 'sql') {
-    return scriptSuppressionComments(prepared.migration).flatMap((c) => {
+    return (prepared.scriptComments ?? []).flatMap((c) => {
       const parsed = parseSuppressionComment(c.comment);
       if (!parsed) return [];
       return [{ ...parsed, location: c.location, migration: prepared.migration.path, used: false, ...(parsed.scope === 'next' && c.targetLine !== undefined ? { targetLine: c.targetLine } : {}) }];

@@ -10,12 +10,14 @@
 import { readFileSync } from 'node:fs';
 import type { ESLint, Linter, Rule } from 'eslint';
 import { loadParser } from '../sql/parser.js';
+import { loadScriptReader } from '../schema/history.js';
 import { warmUpWorker } from './project.js';
 import { codeRules, migrationRules, migrationRuleSeverities } from './rules.js';
 import { sqlLanguage } from './sql-language.js';
 
-// ESLint rules are synchronous; the Postgres parser (WASM) loads once, here. ESLint imports plugins as ESM.
-await loadParser();
+// ESLint rules are synchronous: the Postgres parser (WASM) and the TS/JS migration reader load once, here
+// (ESLint imports plugins as ESM, so a top-level await works).
+await Promise.all([loadParser(), loadScriptReader()]);
 warmUpWorker();
 
 /** Files the code rules read: the script files the extractors parse. */

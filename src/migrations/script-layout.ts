@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import { migrationDiagnostic } from './diagnostics.js';
 import { joinPath, type Detection, type FolderEntries, type LayoutRead, type MigrationEntry, type RepoFiles } from './layout.js';
 import { baseName } from './order.js';
-import { parseScript, transactionSwitch, type ScriptLayoutName } from './script-syntax.js';
+import type { ScriptLayoutName } from './script-syntax.js';
 
 const SCRIPT = /\.[cm]?[jt]s$/i;
 const NOT_MIGRATION = /\.d\.[cm]?ts$|\.(test|spec)\.[cm]?[jt]s$|^index\.[cm]?[jt]s$/i;
@@ -167,8 +167,12 @@ export interface SetTransaction {
   switchProblem?: string;
 }
 
-/** Applies a file's own transaction switch (read with the TypeScript parser) on top of the set's defaults. */
-export function readScript(layout: ScriptLayoutName, entry: MigrationEntry, text: string, set: SetTransaction): LayoutRead {
+/**
+ * Applies a file's own transaction switch (read with the TypeScript parser, loaded only for projects that
+ * have TS/JS migrations) on top of the set's defaults.
+ */
+export async function readScript(layout: ScriptLayoutName, entry: MigrationEntry, text: string, set: SetTransaction): Promise<LayoutRead> {
+  const { parseScript, transactionSwitch } = await import('./script-syntax.js');
   const diagnostics: Diagnostic[] = [];
   let facts = set.read;
   const fileSwitch = transactionSwitch(parseScript(entry.path, text), layout);

@@ -1,7 +1,7 @@
 /** Shared by the script-migration tests: the fixture projects and a comparable form of a replayed schema. */
 import { fileURLToPath } from 'node:url';
 import { discoverMigrationSets, type MigrationSet } from '../../src/migrations/index.js';
-import { replaySet, type SetHistory } from '../../src/schema/history.js';
+import { loadMigrationReaders, replaySet, type SetHistory } from '../../src/schema/history.js';
 import type { Schema } from '../../src/schema/model.js';
 import { loadParser } from '../../src/sql/parser.js';
 
@@ -28,6 +28,7 @@ export async function replayFolder(root: string): Promise<{ set: MigrationSet; h
   const { sets } = await discoverMigrationSets(root);
   if (sets.length !== 1) throw new Error(`expected one migration set in ${root}, found ${sets.map((s) => `${s.dir} (${s.layout})`).join(', ') || 'none'}`);
   const set = sets[0]!;
+  await loadMigrationReaders(set.migrations);
   return { set, history: replaySet(set) };
 }
 

@@ -1,7 +1,7 @@
 import { discoverMigrationSets, MigrationsConfigError } from '../../migrations/index.js';
 import type { MigrationSet } from '../../migrations/migration.js';
 import { loadParser } from '../../sql/parser.js';
-import { replaySet } from '../../schema/history.js';
+import { loadMigrationReaders, replaySet } from '../../schema/history.js';
 import { colorLevel, painter } from '../../report/color.js';
 import { formatSchema, schemaToJson } from '../../report/schema.js';
 import { sanitize } from '../../report/sanitize.js';
@@ -50,6 +50,7 @@ export const schemaCommand: Command = {
       return 0;
     }
     await loadParser();
+    await loadMigrationReaders(sets.flatMap((s) => s.migrations));
     const histories = sets.map((set) => replaySet(set, { searchPath: config.searchPath ?? ['public'], ...(until ? { until } : {}) }));
     const diagnostics = [...found.diagnostics, ...histories.flatMap((h) => [...h.read.flatMap((r) => r.diagnostics), ...h.replay.diagnostics])];
     if (format === 'json') {
