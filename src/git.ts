@@ -4,7 +4,8 @@
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { delimiter, isAbsolute, join, sep } from 'node:path';
 
 export type GitErrorCode = 'git-missing' | 'not-a-repository' | 'unknown-ref' | 'missing-directory' | 'output-too-large' | 'failed';
 
@@ -30,6 +31,29 @@ const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
 // Read-only commands must not take the index lock (others may be committing), and messages must be parseable.
 function gitEnv(): NodeJS.ProcessEnv {
   return { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+}
+
+let gitPath: string | undefined;
+
+/**
+ * The git to run: the first on PATH, skipping relative entries and `node_modules` folders. `npm run` puts the
+ * project's node_modules/.bin first on PATH, and a pull request can add a `git` there; rollsafe must not run it.
+ */
+export function gitBinary(): string {
+  if (gitPath !== undefined) return gitPath;
+  if (process.platform === 'win32') return (gitPath = 'git');
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (!isAbsolute(dir) || dir.split(sep).includes('node_modules')) continue;
+    const candidate = join(dir, 'git');
+    try {
+      accessSync(candidate, constants.X_OK);
+      if (statSync(candidate).isFile()) return (gitPath = candidate);
+    } catch {
+      // not here
+    }
+  }
+  // None outside the project: spawning plain `git` then fails as a missing git does.
+  return (gitPath = 'git');
 }
 
 function missingGit(): GitError {
@@ -70,7 +94,7 @@ export function gitBuffer(args: readonly string[], cwd: string, options: GitOpti
       return;
     }
     const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
-    execFile('git', [...args], { cwd, env: gitEnv(), maxBuffer, encoding: 'buffer', windowsHide: true }, (error, stdout, stderr) => {
+    execFile(gitBinary(), [...args], { cwd, env: gitEnv(), maxBuffer, encoding: 'buffer', windowsHide: true }, (error, stdout, stderr) => {
       if (!error) {
         resolve(stdout);
         return;
@@ -206,7 +230,7 @@ export class CatFileBatch {
 
   constructor(cwd: string) {
     checkCwd(cwd);
-    this.child = spawn('git', ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawn(gitBinary(), ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     let stderr = '';
     this.child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString('utf8');
