@@ -5,6 +5,8 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
+import { GitError } from '../git.js';
+import { sanitize } from '../report/sanitize.js';
 
 function packageVersion(): string {
   // Works from source (src/cli) and from the build (dist/src/cli).
@@ -74,7 +76,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown command "${first}"; commands are ${commands.map((c) => c.name).join(', ')}`);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`rollsafe: ${error.message}\n`);
+      io.stderr.write(`rollsafe: ${sanitize(error.message)}\n`);
+      return EXIT_USAGE;
+    }
+    // git refused (a corrupt repository, a failing git): one line, as for any other environment problem.
+    if (error instanceof GitError) {
+      io.stderr.write(`rollsafe: ${sanitize(error.message)}${error.hint ? `\n  hint: ${sanitize(error.hint)}` : ''}\n`);
       return EXIT_USAGE;
     }
     throw error;

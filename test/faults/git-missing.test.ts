@@ -1,8 +1,9 @@
 /**
  * No git binary on PATH (a slim CI image, a container): the real CLI with PATH pointing at an empty folder.
  * What needs git fails with one clear line (exit 2); what does not (files named on the command line) works.
+ * And a git that fails in a way rollsafe does not know is one line too, never a stack trace.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -49,5 +50,20 @@ describe('git missing from PATH', () => {
     expect(run.stderr).not.toMatch(/at .*\.js:\d+/);
     expect(run.code).toBe(1);
     expect(findingKeys(parseJson(run.stdout)).filter((f) => f.startsWith('dropped-column'))).toEqual(['dropped-column-in-use db/migrations/002_drop_state.sql:1']);
+  });
+});
+
+describe('a git that fails', () => {
+  it('an unexpected git error: exit 2, git\'s own message on one line, no stack trace', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'rollsafe-bad-git-'));
+    try {
+      writeFileSync(join(bin, 'git'), '#!/bin/sh\necho "fatal: index file corrupt" >&2\nexit 128\n');
+      chmodSync(join(bin, 'git'), 0o755);
+      const run = await runCli(r.root, ['check', '--base', 'base'], { env: { PATH: bin } });
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe('rollsafe: git rev-parse --show-toplevel: index file corrupt\n');
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 });
