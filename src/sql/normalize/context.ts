@@ -76,6 +76,44 @@ export interface StatementContext {
   diagnostics: Diagnostic[];
 }
 
+/** A token of a statement, with string offsets in its file. */
+interface FileToken {
+  start: number;
+  end: number;
+  text: string;
+  tokenName: string;
+  keyword: string;
+}
+
+const tokenCache = new WeakMap<SqlStatement, FileToken[] | null>();
+
+/** The statement's tokens, scanned once however many expressions of it are read (null when it cannot be scanned). */
+function statementTokens(stmt: SqlStatement): FileToken[] | null {
+  let tokens = tokenCache.get(stmt);
+  if (tokens === undefined) {
+    try {
+      const local = new SourceText(stmt.text);
+      tokens = scanSql(stmt.text).map((t) => ({ ...t, start: stmt.start + local.byteToChar(t.start), end: stmt.start + local.byteToChar(t.end) }));
+    } catch {
+      tokens = null;
+    }
+    tokenCache.set(stmt, tokens);
+  }
+  return tokens;
+}
+
+/** Index of the first token starting at or after `offset`. */
+function firstTokenAt(tokens: readonly FileToken[], offset: number): number {
+  let lo = 0;
+  let hi = tokens.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (tokens[mid]!.start < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export function isObject(value: unknown): value is NodeMap {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -163,21 +201,16 @@ export function expressionText(ctx: StatementContext, node: unknown, limit: numb
   const text = ctx.file.text;
   let start = Math.min(...offsets);
   const last = Math.max(...offsets);
-  const slice = text.slice(start, limit);
-  let tokens;
-  try {
-    tokens = scanSql(slice);
-  } catch {
-    return slice.trim();
-  }
-  const local = new SourceText(slice);
+  const tokens = statementTokens(ctx.stmt);
+  if (!tokens) return text.slice(start, limit).trim();
   let depth = 0;
   let minDepth = 0;
   let end = start;
-  for (const t of tokens) {
+  for (let i = firstTokenAt(tokens, start); i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (t.start >= limit) break;
     if (t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT') continue;
-    const tokenStart = start + local.byteToChar(t.start);
-    const after = tokenStart > last;
+    const after = t.start > last;
     const base = depth === minDepth;
     if (after && base && (t.text === ',' || t.text === ')' || t.text === ';' || stopKeywords.has(t.keyword))) break;
     if (t.text === '(' || t.text === '[' || t.keyword === 'CASE') depth++;
@@ -185,7 +218,7 @@ export function expressionText(ctx: StatementContext, node: unknown, limit: numb
       depth--;
       minDepth = Math.min(minDepth, depth);
     }
-    end = start + local.byteToChar(t.end);
+    end = t.end;
   }
   // The expression opened with parentheses before its first located node: `(a + b) * 2`.
   for (let open = -minDepth; open > 0; open--) {
