@@ -13,7 +13,7 @@ import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
 import { importsFrom } from '../imports.js';
 import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
-import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './typeorm/syntax.js';
+import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './syntax.js';
 
 const MODULE = 'kysely';
 const INSTANCE_TYPES = new Set(['Kysely', 'Transaction', 'ControlledTransaction']);

@@ -28,7 +28,7 @@ import {
   typeReference,
   unwrap,
   type MethodCall,
-} from './typeorm/syntax.js';
+} from './syntax.js';
 
 const MODULES = ['@mikro-orm/core', '@mikro-orm/postgresql', '@mikro-orm/mysql', '@mikro-orm/mariadb', '@mikro-orm/sqlite', '@mikro-orm/better-sqlite', '@mikro-orm/libsql', '@mikro-orm/mssql', '@mikro-orm/knex', '@mikro-orm/sql', '@mikro-orm/nestjs', '@mikro-orm/decorators'];
 const VIRTUAL = new Set(['OneToMany', 'ManyToMany', 'Formula', 'Embedded', 'SerializedPrimaryKey']);

@@ -27,7 +27,7 @@ import {
   stringValue,
   unwrap,
   type ObjectEntry,
-} from './typeorm/syntax.js';
+} from './syntax.js';
 
 const OPTION_KEYS = ['tableName', 'modelName', 'underscored', 'freezeTableName', 'timestamps', 'paranoid', 'createdAt', 'updatedAt', 'deletedAt', 'version', 'schema'];
 const FINDERS = new Set(['findAll', 'findOne', 'findAndCountAll', 'count', 'findCreateFind', 'findOrBuild']);

@@ -28,7 +28,7 @@ import {
   typeReference,
   unwrap,
   type MethodCall,
-} from './typeorm/syntax.js';
+} from './syntax.js';
 
 const MODULES = ['typeorm', '@nestjs/typeorm'];
 

@@ -8,10 +8,10 @@ import { ts } from 'ts-morph';
 import type { ExtractInput } from '../../extractor.js';
 import type { FileFacts, ImportBinding, ModelUsage } from '../../facts.js';
 import { importsFrom } from '../../imports.js';
-import { nodeLocation } from '../../node-location.js';
+import { lineSnippet, nodeLocation } from '../../node-location.js';
 import type { ReferenceKind } from '../../reference.js';
 import type { FileTables } from './tables.js';
-import { propertyKey, propertyValue, snippetAt, unwrap } from './syntax.js';
+import { propertyKey, propertyValue, unwrap } from '../syntax.js';
 
 const SELECTS = new Set(['select', 'selectDistinct', 'selectDistinctOn']);
 const JOINS = new Set(['innerJoin', 'leftJoin', 'rightJoin', 'fullJoin', 'crossJoin', 'innerJoinLateral', 'leftJoinLateral', 'crossJoinLateral']);
@@ -316,12 +316,12 @@ class QueryScan {
   private newUsage(symbol: string, effect: ModelUsage['effect'], at: ts.Node): ModelUsage {
     const location = nodeLocation(this.input.path, this.sourceFile, at);
     // `link` keeps `certain` only when the symbol resolves through this file's imports or declarations.
-    return { orm: 'drizzle', model: { symbol }, fields: [], effect, confidence: 'certain', location, snippet: snippetAt(this.sourceFile, location.line) };
+    return { orm: 'drizzle', model: { symbol }, fields: [], effect, confidence: 'certain', location, snippet: lineSnippet(this.sourceFile.text, location.line) };
   }
 
   private addField(usage: ModelUsage, name: string, node: ts.Node, kind: ReferenceKind): void {
     const location = nodeLocation(this.input.path, this.sourceFile, node);
-    usage.fields.push({ name, kind, location, snippet: snippetAt(this.sourceFile, location.line) });
+    usage.fields.push({ name, kind, location, snippet: lineSnippet(this.sourceFile.text, location.line) });
   }
 }
 

@@ -6,9 +6,9 @@
 import { ts } from 'ts-morph';
 import type { ExtractInput } from '../../extractor.js';
 import type { FieldDeclaration, FileFacts, ModelDeclaration } from '../../facts.js';
-import { nodeLocation } from '../../node-location.js';
+import { lineSnippet, nodeLocation } from '../../node-location.js';
 import { isDrizzleCasing } from './casing.js';
-import { snippetAt, stringValue, unwrap } from './syntax.js';
+import { stringValue, unwrap } from '../syntax.js';
 
 const PG_CORE = 'drizzle-orm/pg-core';
 
@@ -81,7 +81,7 @@ function tableFactories(input: ExtractInput, sourceFile: ts.SourceFile): TableFa
       const init = unwrap(declaration.initializer);
       if (!ts.isCallExpression(init) || !ts.isIdentifier(init.expression)) continue;
       if (factories.pgSchema.has(init.expression.text)) {
-        const schema = init.arguments[0] && stringValue(init.arguments[0]);
+        const schema = init.arguments[0] && stringValue(unwrap(init.arguments[0]));
         if (schema !== undefined) factories.schemas.set(declaration.name.text, schema);
       } else if (creatorNames.has(init.expression.text)) {
         const affixes = creatorAffixes(init.arguments[0]);
@@ -116,7 +116,7 @@ function tableCall(initializer: ts.Expression, factories: TableFactories): Table
   let e = unwrap(initializer);
   while (ts.isCallExpression(e) && ts.isPropertyAccessExpression(e.expression) && ['enableRLS', 'withRLS'].includes(e.expression.name.text)) e = unwrap(e.expression.expression);
   if (!ts.isCallExpression(e) || e.arguments.length < 2) return undefined;
-  const name = stringValue(e.arguments[0]!);
+  const name = stringValue(unwrap(e.arguments[0]!));
   if (name === undefined) return undefined;
   const callee = e.expression;
   if (ts.isIdentifier(callee)) {
@@ -132,7 +132,7 @@ function tableCall(initializer: ts.Expression, factories: TableFactories): Table
       return schema === undefined ? undefined : { node: e, table: name, schema };
     }
     if (ts.isCallExpression(target) && ts.isIdentifier(target.expression) && factories.pgSchema.has(target.expression.text)) {
-      const schema = target.arguments[0] && stringValue(target.arguments[0]);
+      const schema = target.arguments[0] && stringValue(unwrap(target.arguments[0]));
       return schema === undefined ? undefined : { node: e, table: name, schema };
     }
   }
@@ -161,7 +161,7 @@ function tableModel(
     fields,
     ...(exportedAs.length > 0 ? { exportedAs } : {}),
     location,
-    snippet: snippetAt(sourceFile, location.line),
+    snippet: lineSnippet(sourceFile.text, location.line),
   };
 }
 
@@ -208,7 +208,7 @@ function collectFields(
       // Drizzle's INSERT lists every column (`default` for those not given) except generated-always ones.
       written: !(builder?.generatedAlways ?? false),
       location,
-      snippet: snippetAt(sourceFile, location.line),
+      snippet: lineSnippet(sourceFile.text, location.line),
     };
     // Later keys win in an object literal (a table overriding a shared column).
     const existing = fields.findIndex((f) => f.name === name);
@@ -231,7 +231,7 @@ function columnBuilder(initializer: ts.Expression): { column?: string; generated
   }
   if (!ts.isCallExpression(e)) return { generatedAlways };
   const first = e.arguments[0];
-  const column = first ? stringValue(first) : undefined;
+  const column = first ? stringValue(unwrap(first)) : undefined;
   return { ...(column !== undefined ? { column } : {}), generatedAlways };
 }
 
@@ -279,7 +279,7 @@ function fileCasing(sourceFile: ts.SourceFile): string | undefined {
         if (!ts.isObjectLiteralExpression(object)) continue;
         for (const property of object.properties) {
           if (ts.isPropertyAssignment(property) && ts.isIdentifier(property.name) && property.name.text === 'casing') {
-            const value = stringValue(property.initializer);
+            const value = stringValue(unwrap(property.initializer));
             if (isDrizzleCasing(value)) casing = value;
           }
         }

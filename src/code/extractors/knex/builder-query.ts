@@ -20,7 +20,7 @@ import {
   thisContainer,
   unwrap,
   type MethodCall,
-} from '../typeorm/syntax.js';
+} from '../syntax.js';
 
 export interface TableSource {
   table: string;

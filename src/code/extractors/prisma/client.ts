@@ -7,7 +7,8 @@
 import { ts } from 'ts-morph';
 import type { ExtractInput } from '../../extractor.js';
 import type { FileFacts, ImportBinding, ModelUsage } from '../../facts.js';
-import { nodeLocation } from '../../node-location.js';
+import { lineSnippet, nodeLocation } from '../../node-location.js';
+import { propertyKey, propertyValue, unwrap } from '../syntax.js';
 import type { ReferenceKind } from '../../reference.js';
 
 const READ_METHODS = new Set(['findMany', 'findFirst', 'findFirstOrThrow', 'findUnique', 'findUniqueOrThrow']);
@@ -162,11 +163,6 @@ function transactionReceiver(parameter: ts.ParameterDeclaration): ts.Expression 
   return ts.isPropertyAccessExpression(callee) && callee.name.text === '$transaction' ? callee.expression : undefined;
 }
 
-function unwrap(expression: ts.Expression): ts.Expression {
-  let e = expression;
-  while (ts.isParenthesizedExpression(e) || ts.isNonNullExpression(e) || ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isAwaitExpression(e) || ts.isTypeAssertionExpression(e)) e = e.expression;
-  return e;
-}
 
 function receiverConfidence(expression: ts.Expression, evidence: ClientEvidence): 'certain' | 'likely' | undefined {
   const e = unwrap(expression);
@@ -261,7 +257,7 @@ function clientCall(call: ts.CallExpression, input: ExtractInput, sourceFile: ts
     ...(effect === 'insert' ? { insertIncludesDefaults: true, ...(insertFields ? { insertFields } : {}) } : {}),
     confidence,
     location,
-    snippet: snippetAt(sourceFile, location.line),
+    snippet: lineSnippet(sourceFile.text, location.line),
   };
 }
 
@@ -287,7 +283,7 @@ class FieldCollector {
 
   add(name: string, node: ts.Node, kind: ReferenceKind): void {
     const location = nodeLocation(this.path, this.sourceFile, node);
-    this.list.push({ name, kind, location, snippet: snippetAt(this.sourceFile, location.line) });
+    this.list.push({ name, kind, location, snippet: lineSnippet(this.sourceFile.text, location.line) });
   }
 
   /** `select: { email: true, posts: { … }, _count: … }`: every key not set to `false` is read. */
@@ -360,26 +356,5 @@ function isCompoundKey(object: ts.ObjectLiteralExpression): boolean {
   });
 }
 
-function propertyKey(property: ts.ObjectLiteralElementLike): string | undefined {
-  if (ts.isSpreadAssignment(property)) return undefined;
-  const name = property.name;
-  if (!name) return undefined;
-  if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name) || ts.isNumericLiteral(name)) return name.text;
-  return undefined;
-}
 
-function propertyValue(property: ts.ObjectLiteralElementLike): ts.Expression | undefined {
-  if (ts.isPropertyAssignment(property)) return property.initializer;
-  if (ts.isShorthandPropertyAssignment(property)) return property.name;
-  return undefined;
-}
 
-const SNIPPET_MAX = 160;
-
-function snippetAt(sourceFile: ts.SourceFile, line: number): string {
-  const starts = sourceFile.getLineStarts();
-  const start = starts[line - 1] ?? 0;
-  const end = starts[line] ?? sourceFile.text.length;
-  const snippet = sourceFile.text.slice(start, end).trim();
-  return snippet.length > SNIPPET_MAX ? `${snippet.slice(0, SNIPPET_MAX - 1)}…` : snippet;
-}

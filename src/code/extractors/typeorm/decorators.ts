@@ -5,7 +5,7 @@
 import type { ts } from 'ts-morph';
 import type { ImportBinding } from '../../facts.js';
 import { importsFrom } from '../../imports.js';
-import { decoratorCall, decoratorsOf } from './syntax.js';
+import { decoratorCall, decoratorsOf } from '../syntax.js';
 
 export interface LibraryDecorator {
   /** The exported name: `Column`, `Entity`. */

@@ -1,5 +1,5 @@
 /**
- * Syntax helpers shared by the ORM and query-builder extractors (TypeORM, MikroORM, Sequelize, Knex, Kysely):
+ * Syntax helpers shared by the ORM and query-builder extractors (Prisma, Drizzle, TypeORM, MikroORM, Sequelize, Knex, Kysely):
  * literal values, method-call chains, and a small scope index that finds the declaration a name refers to.
  * Syntax only: no type checker, so "what is `repo`?" is answered from its declaration's type annotation,
  * initializer or decorators.
@@ -43,6 +43,16 @@ export interface ObjectEntry {
   key: string;
   keyNode: ts.Node;
   value: ts.Expression | undefined;
+}
+
+/** The key of an object-literal property when it is known (`a: 1`, `b`, `'c': 2`, `d() {}`). */
+export function propertyKey(property: ts.ObjectLiteralElementLike): string | undefined {
+  return propertyEntry(property)?.key;
+}
+
+/** The value of an object-literal property (`a: value`, shorthand `b`); undefined for methods and spreads. */
+export function propertyValue(property: ts.ObjectLiteralElementLike): ts.Expression | undefined {
+  return propertyEntry(property)?.value;
 }
 
 /** One property of an object literal when its key is known: `a: 1`, `b` (shorthand), `'c': 2`, `d() {}`. */
