@@ -2,26 +2,13 @@
  * `rollsafe <command> [options]`. Exit codes: 0 clean, 1 findings at error severity, 2 usage or config error.
  */
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import type { Command } from './command.js';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { GitError } from '../git.js';
+import { ROLLSAFE_VERSION } from '../version.js';
 import { sanitize } from '../report/sanitize.js';
 
-function packageVersion(): string {
-  // Works from source (src/cli) and from the build (dist/src/cli).
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'rollsafe' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
-}
-
-export const VERSION = packageVersion();
+export const VERSION = ROLLSAFE_VERSION;
 
 function globalHelp(commands: readonly Command[], defaultCommand: Command | undefined): string {
   const width = Math.max(...commands.map((c) => c.name.length));

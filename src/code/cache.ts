@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { Extractor } from './extractor.js';
 import type { FileFacts } from './facts.js';
 import type { CodeContext } from './reference.js';
+import { ROLLSAFE_VERSION } from '../version.js';
 
 const PACK_FORMAT = 2;
 /** Ref packs kept per cache directory (the worktree pack is always kept). */
@@ -95,23 +96,11 @@ function fingerprintModules(): string {
   return moduleFingerprint;
 }
 
-/** rollsafe's own version, from its package.json (works from src/ and from dist/src/). */
-function rollsafeVersion(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'rollsafe' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate
-    }
-  }
-  return '0.0.0';
-}
 
 /** The version key of cached facts: rollsafe version, extractor names, code-stage module fingerprint. */
 export function cacheVersion(extractors: readonly Pick<Extractor, 'name'>[]): string {
   const names = extractors.map((e) => e.name).sort().join(',');
-  return createHash('sha1').update(`${PACK_FORMAT}\n${rollsafeVersion()}\n${names}\n${fingerprintModules()}`).digest('hex').slice(0, 16);
+  return createHash('sha1').update(`${PACK_FORMAT}\n${ROLLSAFE_VERSION}\n${names}\n${fingerprintModules()}`).digest('hex').slice(0, 16);
 }
 
 /** The folder where the cache of `root` lives, or null when caching is off. */

@@ -7,9 +7,9 @@
  * Code files get `no-dropped-column`, `no-dropped-table` and `no-unknown-column`; `.sql` migrations, read
  * with the `rollsafe/sql` language, get every migration rule of the engine. See docs/eslint.md.
  */
-import { readFileSync } from 'node:fs';
 import type { ESLint, Linter, Rule } from 'eslint';
 import { loadParser } from '../sql/parser.js';
+import { ROLLSAFE_VERSION } from '../version.js';
 import { loadScriptReader } from '../schema/history.js';
 import { warmUpWorker } from './project.js';
 import { codeRules, migrationRules, migrationRuleSeverities } from './rules.js';
@@ -25,22 +25,11 @@ export const CODE_FILES = ['**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}'];
 /** Files the `rollsafe/sql` language reads; only migrations rollsafe found get findings. */
 export const SQL_FILES = ['**/*.sql'];
 
-function version(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'rollsafe' && pkg.version) return pkg.version;
-    } catch {
-      // try the next candidate (src/ and dist/src/ sit at different depths)
-    }
-  }
-  return '0.0.0';
-}
 
 type Language = NonNullable<ESLint.Plugin['languages']>[string];
 
 const plugin = {
-  meta: { name: 'rollsafe', version: version(), namespace: 'rollsafe' },
+  meta: { name: 'rollsafe', version: ROLLSAFE_VERSION, namespace: 'rollsafe' },
   rules: { ...codeRules, ...migrationRules } as Record<string, Rule.RuleModule>,
   languages: { sql: sqlLanguage as unknown as Language },
   configs: {} as { recommended: Linter.Config[]; 'recommended-code': Linter.Config; 'recommended-sql': Linter.Config },
