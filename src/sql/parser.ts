@@ -41,11 +41,25 @@ function toSyntaxError(error: unknown): SqlSyntaxError {
   return new SqlSyntaxError(error instanceof Error ? error.message : String(error), undefined);
 }
 
+// libpg-query hands text to C as a NUL-terminated string: a NUL byte silently ends the file there, hiding the
+// statements after it. And its scanner returns tokens as JSON without escaping control characters, so one ESC in
+// a comment fails the whole scan. Each is replaced by one byte (offsets do not move): `?`, which Postgres rejects
+// outside a comment or a string as it rejects the character itself; vertical tab and form feed, which Postgres
+// reads as white space, by a space.
+// eslint-disable-next-line no-control-regex
+const NUL = /\u0000/;
+// eslint-disable-next-line no-control-regex
+const SCANNER_UNSAFE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f]/;
+
+function spaced(text: string, unsafe: RegExp): string {
+  return unsafe.test(text) ? text.replace(new RegExp(unsafe.source, 'g'), (c) => (c === '\u000b' || c === '\u000c' ? ' ' : '?')) : text;
+}
+
 /** Parse SQL text; throws SqlSyntaxError. */
 export function parseSql(text: string): ParseResult {
   assertReady();
   try {
-    return pg.parseSync(text);
+    return pg.parseSync(spaced(text, NUL));
   } catch (error) {
     throw toSyntaxError(error);
   }
@@ -55,7 +69,7 @@ export function parseSql(text: string): ParseResult {
 export function parsePlpgsql(text: string): unknown {
   assertReady();
   try {
-    return pg.parsePlPgSQLSync(text);
+    return pg.parsePlPgSQLSync(spaced(text, NUL));
   } catch (error) {
     throw toSyntaxError(error);
   }
@@ -76,15 +90,18 @@ export interface Token {
 export function scanSql(text: string): Token[] {
   assertReady();
   let result: pg.ScanResult;
+  const safe = spaced(text, SCANNER_UNSAFE);
   try {
-    result = pg.scanSync(text);
+    result = pg.scanSync(safe);
   } catch (error) {
     throw toSyntaxError(error);
   }
+  // Token texts come from the original when characters were replaced (a comment keeps its ESC).
+  const bytes = safe === text ? undefined : Buffer.from(text, 'utf8');
   return result.tokens.map((t) => ({
     start: t.start,
     end: t.end,
-    text: t.text,
+    text: bytes ? bytes.toString('utf8', t.start, t.end) : t.text,
     tokenName: t.tokenName,
     keyword: t.keywordKind !== 0 ? t.text.toUpperCase() : '',
   }));

@@ -54,3 +54,25 @@ describe('a partition of a table that is not partitioned', () => {
     expect(result.schema.tables.has('public.t_1')).toBe(false);
   });
 });
+
+describe('control characters and NUL in a migration (found by the terminal-escape test)', () => {
+  const ESC = '\u001b';
+  it('an ESC in a comment, a string or an identifier no longer makes the file one unparsable statement', () => {
+    const sql = `-- ${ESC}[31m red\nALTER TABLE t DROP COLUMN a;\nUPDATE t SET b = '${ESC}[2J';\nALTER TABLE t DROP COLUMN "c${ESC}d";\nSELEC ${ESC} broken;\nDROP TABLE t;\n`;
+    const result = analyse({ history: [`CREATE TABLE t (a int, b text, "c${ESC}d" int);\n`], sql: [sql] });
+    expect(result.diagnostics.map((d) => `${d.code} ${d.location.line}`)).toEqual(['sql-syntax 5']);
+    expect(result.findings.filter((f) => f.rule === 'ban-drop-table').map((f) => f.location.line)).toEqual([6]);
+  });
+
+  it('a control character on its own, where Postgres rejects it, is still a syntax error (seed 1051594566)', () => {
+    const result = analyse({ history: ['CREATE TABLE t (a int);\n'], sql: [`ALTER TABLE t ADD COLUMN b int;\n${ESC};\nDROP TABLE t;\n`] });
+    expect(result.diagnostics.map((d) => `${d.code} ${d.location.line}`)).toEqual(['sql-syntax 2']);
+    expect(result.findings.filter((f) => f.rule === 'ban-drop-table').map((f) => f.location.line)).toEqual([3]);
+  });
+
+  it('a NUL byte does not end the file for the parser: the statements after it are still read', () => {
+    const sql = `ALTER TABLE t ADD COLUMN x int; -- \u0000\nDROP TABLE t;\n`;
+    const result = analyse({ history: ['CREATE TABLE t (a int);\n'], sql: [sql] });
+    expect(result.findings.filter((f) => f.rule === 'ban-drop-table').map((f) => f.location.line)).toEqual([2]);
+  });
+});

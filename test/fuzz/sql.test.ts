@@ -152,7 +152,7 @@ describe('mutated fixtures', () => {
 });
 
 /** Tokens that never make a statement Postgres accepts in this order, and never open a literal or comment. */
-const garbageToken = fc.constantFrom('SELEC', 'FRM', 'ALTER', 'TABLE', 'users', '(', ')', ',', '+', '1', "'s'", '"q"', '$$b$$', '::', 'DROP', 'COLUMN', 'WHERE', '=', '*', 'CREATE', 'INDEX', 'ON', '@', '#', '%', '?', '[', ']', 'ADD', 'NOT', 'NULL', 'USING', '.', 'x');
+const garbageToken = fc.constantFrom('SELEC', 'FRM', 'ALTER', 'TABLE', 'users', '(', ')', ',', '+', '1', "'s'", '"q"', '$$b$$', '::', 'DROP', 'COLUMN', 'WHERE', '=', '*', 'CREATE', 'INDEX', 'ON', '@', '#', '%', '?', '[', ']', 'ADD', 'NOT', 'NULL', 'USING', '.', 'x', "'\u001b[2J'", '"\u0001q"', '/* \u001b]0;t\u0007 */', '\u0000', '\u202e', '\u001b');
 const garbage = fc
   .array(garbageToken, { minLength: 1, maxLength: 8 })
   .map((tokens) => tokens.join(' '))
