@@ -6,7 +6,6 @@
  */
 import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
-import { importsFrom } from '../imports.js';
 import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
 import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './syntax.js';
 
@@ -48,14 +47,6 @@ export const knexExtractor: Extractor = {
 };
 
 class KnexFile extends BuilderFile {
-  private get libraryBindings() {
-    return importsFrom(this.input.imports, [MODULE]);
-  }
-
-  protected isLibraryImport(local: string): boolean {
-    return this.libraryBindings.some((b) => b.local === local);
-  }
-
   /** A chain using Knex's method names, or `x('table')` (`knex('users')`, `trx({ u: 'users' })`). */
   protected worthReading(call: ts.CallExpression): boolean {
     if (chainHasMethod(call, KNEX_METHODS)) return true;

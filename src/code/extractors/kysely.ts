@@ -11,11 +11,9 @@
  */
 import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
-import { importsFrom } from '../imports.js';
 import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
 import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './syntax.js';
 
-const MODULE = 'kysely';
 const INSTANCE_TYPES = new Set(['Kysely', 'Transaction', 'ControlledTransaction']);
 /** Instance methods that return an instance (or a transaction / connection builder that hands one out). */
 const KEEPS_INSTANCE = new Set(['transaction', 'connection', 'startTransaction', 'withPlugin', 'withoutPlugins', 'withTables', 'setIsolationLevel', 'setAccessMode']);
@@ -46,14 +44,6 @@ export const kyselyExtractor: Extractor = {
 };
 
 class KyselyFile extends BuilderFile {
-  private get libraryBindings() {
-    return importsFrom(this.input.imports, [MODULE]);
-  }
-
-  protected isLibraryImport(local: string): boolean {
-    return this.libraryBindings.some((b) => b.local === local);
-  }
-
   /** A chain using Kysely's method names, or a call of an expression builder (`eb('email', '=', x)`). */
   protected worthReading(call: ts.CallExpression): boolean {
     if (chainHasMethod(call, KYSELY_METHODS)) return true;

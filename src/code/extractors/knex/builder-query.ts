@@ -6,7 +6,8 @@
  */
 import { ts } from 'ts-morph';
 import type { ExtractInput } from '../../extractor.js';
-import type { FileFacts } from '../../facts.js';
+import type { FileFacts, ImportBinding } from '../../facts.js';
+import { importsFrom } from '../../imports.js';
 import { lineSnippet, nodeLocation } from '../../node-location.js';
 import type { Confidence, Reference, ReferenceKind } from '../../reference.js';
 import {
@@ -188,7 +189,14 @@ export abstract class BuilderFile {
   /** What a declared type says (`Knex`, `Kysely<DB>`, `Transaction<DB>`). */
   protected abstract typeValue(type: ts.TypeNode | undefined): BuilderValue | undefined;
   /** Whether an import binding is the library's own (types and factories, never an instance). */
-  protected abstract isLibraryImport(local: string): boolean;
+  /** The bindings this file imports from the library's own module (`knex`, `kysely`). */
+  protected get libraryBindings(): ImportBinding[] {
+    return importsFrom(this.input.imports, [this.library]);
+  }
+
+  protected isLibraryImport(local: string): boolean {
+    return this.libraryBindings.some((b) => b.local === local);
+  }
   /** Applies one method call; returns what the chain holds afterwards. */
   protected abstract method(value: BuilderValue, call: MethodCall): BuilderValue | undefined;
   /** A cheap syntactic test (method names) before a chain's root is resolved. */
