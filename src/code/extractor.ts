@@ -3,6 +3,7 @@
  * TS/JS file once (`ts.createSourceFile`) and hands it to every extractor whose `wants()` accepts the text.
  */
 import type { ts } from 'ts-morph';
+import { isScriptPath } from './files.js';
 import type { CodeContext } from './reference.js';
 import type { FieldDeclaration, FileFacts, ImportBinding, ModelDeclaration, OrmName } from './facts.js';
 
@@ -44,4 +45,22 @@ export interface Naming {
   matchesModelName?(model: ModelDeclaration, usedName: string): boolean;
   /** Columns the ORM adds to a model from options that project-wide defaults may set (Sequelize `timestamps`, `paranoid`). */
   impliedFields?(model: ModelDeclaration, options: OrmOptions): FieldDeclaration[];
+}
+
+/** Whether some extractor wants this file (its kind of file, and its `wants()` test; a throwing test is a no). */
+export function wantedByAny(extractors: readonly Extractor[], path: string, text: string): boolean {
+  const script = isScriptPath(path);
+  return extractors.some((e) => {
+    if (!script && !e.extraExtensions?.some((ext) => path.endsWith(ext))) return false;
+    try {
+      return e.wants(text, path);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The same extractor, accepting every file (for files that name a known table); its prototype keeps the methods and `this`. */
+export function forceWanted(extractor: Extractor): Extractor {
+  return Object.assign(Object.create(extractor) as Extractor, { wants: () => true });
 }

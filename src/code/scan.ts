@@ -14,6 +14,7 @@ import { fileStart } from '../location.js';
 import { loadParser } from '../sql/parser.js';
 import { cacheKey, FactsCache, ScanMemo } from './cache.js';
 import type { Extractor } from './extractor.js';
+import { forceWanted, wantedByAny } from './extractor.js';
 import type { ExtractorManifest } from './extractors/manifest.js';
 import type { CodeSuppression, FileFacts } from './facts.js';
 import { codeContext, FileSelection, isGeneratedClient, isScriptPath } from './files.js';
@@ -272,7 +273,7 @@ export async function scanSource(root: string, source: CodeSource, options: Scan
         continue;
       }
       const { extractors, forced: forcedExtractors } = await load();
-      const wanted = extractors.some((e) => applies(e, path) && safeWants(e, text, path));
+      const wanted = wantedByAny(extractors, path, text);
       let forced = false;
       if (!wanted) {
         const names = quotedNames(text);
@@ -361,22 +362,6 @@ function read(source: CodeSource, file: SourceFile): Promise<ReadResult> {
   );
 }
 
-function applies(extractor: Extractor, path: string): boolean {
-  return isScriptPath(path) || (extractor.extraExtensions?.some((ext) => path.endsWith(ext)) ?? false);
-}
-
-function safeWants(extractor: Extractor, text: string, path: string): boolean {
-  try {
-    return extractor.wants(text, path);
-  } catch {
-    return false;
-  }
-}
-
-/** The same extractor, accepting every file (its prototype keeps the methods and `this`). */
-function forceWanted(extractor: Extractor): Extractor {
-  return Object.assign(Object.create(extractor) as Extractor, { wants: () => true });
-}
 
 const NAME_SHAPE = /^[\w$]+$/;
 

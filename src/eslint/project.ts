@@ -9,11 +9,12 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
+import { gitBinary } from '../git.js';
 import type { Migration } from '../migrations/migration.js';
 import { readMigration, type ReadMigration } from '../schema/history.js';
 import { replay } from '../schema/replay.js';
 import { extractFile } from '../code/extract-file.js';
-import type { Extractor } from '../code/extractor.js';
+import { forceWanted, wantedByAny } from '../code/extractor.js';
 import { extractors } from '../code/extractors/index.js';
 import type { FileFacts } from '../code/facts.js';
 import { CONFIG_FILES } from '../config/load.js';
@@ -382,7 +383,7 @@ export class ProjectIndex {
 
   private resolveCommit(ref: string): string {
     try {
-      return execFileSync('git', ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
+      return execFileSync(gitBinary(), ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
         cwd: this.root,
         encoding: 'utf8',
         stdio: ['ignore', 'pipe', 'ignore'],
@@ -395,28 +396,12 @@ export class ProjectIndex {
 }
 
 function extractWith(path: string, text: string, mentionsKnownName: (text: string) => boolean): FileFacts | null {
-  const wanted = extractors.some((e) => applies(e, path) && safeWants(e, text, path));
+  const wanted = wantedByAny(extractors, path, text);
   const forced = !wanted && mentionsKnownName(text);
   if (!wanted && !forced) return null;
   return extractFile(path, text, codeContext(path), forced ? extractors.map(forceWanted) : extractors);
 }
 
-function applies(extractor: Extractor, path: string): boolean {
-  return /\.[cm]?[jt]sx?$/.test(path) || (extractor.extraExtensions?.some((ext) => path.endsWith(ext)) ?? false);
-}
-
-function safeWants(extractor: Extractor, text: string, path: string): boolean {
-  try {
-    return extractor.wants(text, path);
-  } catch {
-    return false;
-  }
-}
-
-/** The same extractor, accepting every file, as the scanner forces it on files that name a known table. */
-function forceWanted(extractor: Extractor): Extractor {
-  return Object.assign(Object.create(extractor) as Extractor, { wants: () => true });
-}
 
 /** Facts other files' usages resolve against. */
 function declaresForOthers(facts: FileFacts): boolean {
