@@ -33,12 +33,27 @@ export class SqlSyntaxError extends Error {
   }
 }
 
-function toSyntaxError(error: unknown): SqlSyntaxError {
+/**
+ * libpg-query's cursor is a 0-based index in characters (code points), as Postgres counts them; taken for a byte
+ * offset (minus one) it pointed before the token, and, after any non-ASCII text, into the wrong statement.
+ */
+function toSyntaxError(error: unknown, text: string): SqlSyntaxError {
   if (pg.hasSqlDetails(error) && error.sqlDetails) {
     const cursor = error.sqlDetails.cursorPosition;
-    return new SqlSyntaxError(error.sqlDetails.message, cursor > 0 ? cursor - 1 : undefined);
+    return new SqlSyntaxError(error.sqlDetails.message, cursor >= 0 ? byteOffsetOfCodePoint(text, cursor) : undefined);
   }
   return new SqlSyntaxError(error instanceof Error ? error.message : String(error), undefined);
+}
+
+function byteOffsetOfCodePoint(text: string, codePoints: number): number {
+  let bytes = 0;
+  let i = 0;
+  for (let n = 0; n < codePoints && i < text.length; n++) {
+    const c = text.codePointAt(i)!;
+    bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4;
+    i += c >= 0x10000 ? 2 : 1;
+  }
+  return bytes;
 }
 
 // libpg-query hands text to C as a NUL-terminated string: a NUL byte silently ends the file there, hiding the
@@ -61,7 +76,7 @@ export function parseSql(text: string): ParseResult {
   try {
     return pg.parseSync(spaced(text, NUL));
   } catch (error) {
-    throw toSyntaxError(error);
+    throw toSyntaxError(error, text);
   }
 }
 
@@ -71,7 +86,7 @@ export function parsePlpgsql(text: string): unknown {
   try {
     return pg.parsePlPgSQLSync(spaced(text, NUL));
   } catch (error) {
-    throw toSyntaxError(error);
+    throw toSyntaxError(error, text);
   }
 }
 
@@ -94,7 +109,7 @@ export function scanSql(text: string): Token[] {
   try {
     result = pg.scanSync(safe);
   } catch (error) {
-    throw toSyntaxError(error);
+    throw toSyntaxError(error, text);
   }
   // Token texts come from the original when characters were replaced (a comment keeps its ESC).
   const bytes = safe === text ? undefined : Buffer.from(text, 'utf8');
