@@ -8,6 +8,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceLocation } from '../location.js';
 import { SourceText } from '../text.js';
+import { scanStatements } from '../migrations/statement-scan.js';
 import { parseSql, scanSql, SqlSyntaxError, type Node, type Token } from './parser.js';
 
 export interface SqlStatement {
@@ -46,6 +47,8 @@ export class SqlFile {
   readonly statements: SqlStatement[] = [];
   readonly diagnostics: Diagnostic[] = [];
   private commentCache: SqlComment[] | undefined;
+  /** The pieces the file was cut into when the parser could not read it whole. */
+  private pieces: Span[] | undefined;
 
   constructor(path: string, text: string) {
     this.path = path;
@@ -133,7 +136,8 @@ export class SqlFile {
       if (!(error instanceof SqlSyntaxError)) throw error;
       failure = error;
     }
-    for (const piece of this.split(failure)) this.parsePiece(piece);
+    this.pieces = this.split(failure);
+    for (const piece of this.pieces) this.parsePiece(piece);
   }
 
   private parsePiece(piece: Span): void {
@@ -184,30 +188,60 @@ export class SqlFile {
     });
   }
 
-  /** Split the file into statement-sized pieces with Postgres' scanner (string offsets). */
+  /**
+   * Split the file into statement-sized pieces with Postgres' scanner (string offsets). The scanner stops at
+   * what it cannot read (an unterminated literal or comment, `31m`, `""`) without saying where; the parser
+   * does. So: the scanner splits what comes before that point, the light statement scan (quotes and comments,
+   * no parse) finds the end of the unreadable statement, and the rest starts over, so that one bad statement
+   * does not take the following ones with it. An unterminated literal still runs to the end of the file.
+   */
   private split(parseFailure: SqlSyntaxError): Span[] {
     const text = this.text;
-    try {
-      return this.splitTokens(scanSql(text), text.length);
-    } catch {
-      // An unterminated literal or comment (the scanner does not say where; the parser did): split what comes
-      // before it, and give the rest to the parser as one piece.
-      const at = parseFailure.byteOffset !== undefined ? this.source.byteToChar(parseFailure.byteOffset) : 0;
-      if (at <= 0) return [{ start: 0, end: text.length }];
-      let pieces: Span[];
+    const pieces: Span[] = [];
+    let from = 0;
+    let failure: SqlSyntaxError | undefined = parseFailure;
+    while (from < text.length) {
+      const byteBase = this.source.charToByte(from);
       try {
-        pieces = this.splitTokens(scanSql(text.slice(0, at)), at);
+        pieces.push(...this.splitTokens(scanSql(text.slice(from)), text.length, byteBase));
+        return pieces;
       } catch {
-        return [{ start: 0, end: text.length }];
+        // Where the parser stops in the rest (the first time, the caller's failure says so).
+        if (!failure) {
+          try {
+            parseSql(text.slice(from));
+          } catch (error) {
+            if (error instanceof SqlSyntaxError) failure = error;
+          }
+        }
+        const at = failure?.byteOffset !== undefined ? this.source.byteToChar(byteBase + failure.byteOffset) : from;
+        failure = undefined;
+        let before: Span[] = [];
+        try {
+          if (at > from) before = this.splitTokens(scanSql(text.slice(from, at)), at, byteBase);
+        } catch {
+          before = [];
+        }
+        let start = before.length === 0 ? from : at;
+        const last = before[before.length - 1];
+        if (last && !text.slice(last.start, last.end).trimEnd().endsWith(';')) start = before.pop()!.start;
+        pieces.push(...before);
+        const unreadable = scanStatements(text.slice(start))[0];
+        if (!unreadable) {
+          pieces.push({ start, end: text.length });
+          return pieces;
+        }
+        const end = start + unreadable.end + (text[start + unreadable.end] === ';' ? 1 : 0);
+        pieces.push({ start: start + unreadable.start, end });
+        if (end <= from) return pieces;
+        from = end;
       }
-      const last = pieces[pieces.length - 1];
-      if (last && !text.slice(last.start, last.end).trimEnd().endsWith(';')) last.end = text.length;
-      else pieces.push({ start: at, end: text.length });
-      return pieces;
     }
+    return pieces;
   }
 
-  private splitTokens(tokens: Token[], length: number): Span[] {
+  /** Statement pieces from scanned tokens: `length` ends an unterminated last piece; token offsets count from `byteBase`. */
+  private splitTokens(tokens: Token[], length: number, byteBase = 0): Span[] {
     const pieces: Span[] = [];
     let first = -1;
     let atomicDepth = 0;
@@ -225,31 +259,54 @@ export class SqlFile {
       else if (atomicDepth > 0 && t.keyword === 'END') atomicDepth--;
       previousKeyword = t.keyword;
       if (t.text === ';' && atomicDepth === 0) {
-        pieces.push({ start: this.source.byteToChar(tokens[first]!.start), end: this.source.byteToChar(t.end) });
+        pieces.push({ start: this.source.byteToChar(byteBase + tokens[first]!.start), end: this.source.byteToChar(byteBase + t.end) });
         first = -1;
       }
     }
-    if (first >= 0) pieces.push({ start: this.source.byteToChar(tokens[first]!.start), end: length });
+    if (first >= 0) pieces.push({ start: this.source.byteToChar(byteBase + tokens[first]!.start), end: length });
     return pieces;
   }
 
   private scanComments(): SqlComment[] {
     const text = this.text;
     try {
-      return scanSql(text)
-        .filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT')
-        .map((t) => {
-          const start = this.source.byteToChar(t.start);
-          return { start, end: this.source.byteToChar(t.end), text: t.text, line: this.source.position(start).line };
-        });
+      return this.commentsIn(0, text.length);
     } catch {
+      // The scanner failed somewhere: scan statement by statement (and the gaps between them), so that one bad
+      // statement costs only its own comments, which a search for `--` then finds.
+      const spans = [...(this.pieces ?? this.statements)].sort((a, b) => a.start - b.start);
+      const regions: Span[] = [];
+      let at = 0;
+      for (const span of spans) {
+        if (span.start > at) regions.push({ start: at, end: span.start });
+        if (span.end > at) regions.push({ start: Math.max(at, span.start), end: span.end });
+        at = Math.max(at, span.end);
+      }
+      if (at < text.length) regions.push({ start: at, end: text.length });
       const comments: SqlComment[] = [];
-      for (const m of text.matchAll(/--[^\n]*/g)) {
-        const start = m.index;
-        comments.push({ start, end: start + m[0].length, text: m[0], line: this.source.position(start).line });
+      for (const region of regions) {
+        try {
+          comments.push(...this.commentsIn(region.start, region.end));
+        } catch {
+          for (const m of text.slice(region.start, region.end).matchAll(/--[^\n]*/g)) {
+            const start = region.start + m.index;
+            comments.push({ start, end: start + m[0].length, text: m[0], line: this.source.position(start).line });
+          }
+        }
       }
       return comments;
     }
+  }
+
+  /** Comments of the text between two string offsets, by Postgres' scanner (throws where it cannot scan). */
+  private commentsIn(from: number, to: number): SqlComment[] {
+    const byteBase = this.source.charToByte(from);
+    return scanSql(this.text.slice(from, to))
+      .filter((t) => t.tokenName === 'SQL_COMMENT' || t.tokenName === 'C_COMMENT')
+      .map((t) => {
+        const start = this.source.byteToChar(byteBase + t.start);
+        return { start, end: this.source.byteToChar(byteBase + t.end), text: t.text, line: this.source.position(start).line };
+      });
   }
 }
 

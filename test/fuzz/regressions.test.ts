@@ -76,3 +76,24 @@ describe('control characters and NUL in a migration (found by the terminal-escap
     expect(result.findings.filter((f) => f.rule === 'ban-drop-table').map((f) => f.location.line)).toEqual([2]);
   });
 });
+
+describe('a syntax error after non-ASCII text (found by the terminal-escape test)', () => {
+  it('is located at its token (libpg-query\'s cursor counts characters, not bytes)', () => {
+    const sql = "COMMENT ON TABLE t IS 'Straße 😀 ☃ naïve';\nALTER TABLE t DROP COLUMN a;\nSELEC 1;\n";
+    const result = analyse({ history: ['CREATE TABLE t (a int, b int);\n'], sql: [sql] });
+    expect(result.diagnostics.map((d) => `${d.code} ${d.location.line}:${d.location.column}`)).toEqual(['sql-syntax 3:1']);
+  });
+});
+
+describe('a token the scanner cannot read (31m, 0x, "", an unterminated string)', () => {
+  it('costs its own statement only: the statements before and after it are still read', () => {
+    for (const junk of ['SELECT 1 + 31m', 'SELECT 0x', 'SELECT ""', "SELECT 'unterminated"]) {
+      const sql = `COMMENT ON TABLE t IS 'Straße 😀';\nALTER TABLE t DROP COLUMN a;\n${junk};\nDROP TABLE t;\n`;
+      const result = analyse({ history: ['CREATE TABLE t (a int, b int);\n'], sql: [sql] });
+      expect(result.diagnostics.map((d) => `${d.code} ${d.location.line}`), junk).toEqual(['sql-syntax 3']);
+      // An unterminated string runs to the end of the file, for Postgres as for rollsafe.
+      expect(result.findings.filter((f) => f.rule === 'ban-drop-table').map((f) => f.location.line), junk).toEqual(junk.includes("'") ? [] : [4]);
+      expect(result.findings.filter((f) => f.rule === 'require-lock-timeout' || f.rule === 'prefer-robust-statements').length, junk).toBeGreaterThan(0);
+    }
+  });
+});
