@@ -5,6 +5,7 @@ import { formatGitlab } from './gitlab.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatPretty } from './pretty.js';
+import { sanitizeJson } from './sanitize.js';
 import { formatSarif } from './sarif.js';
 
 export const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
@@ -23,16 +24,16 @@ export interface ReportOptions {
 export function writeReport(result: CheckResult, format: FormatName, out: ReportTarget, env: Readonly<Record<string, string | undefined>>, options: ReportOptions = {}): void {
   switch (format) {
     case 'json':
-      out.write(formatJson(result));
+      out.write(sanitizeJson(formatJson(result)));
       return;
     case 'sarif':
-      out.write(formatSarif(result, { version: options.version ?? '0.0.0' }));
+      out.write(sanitizeJson(formatSarif(result, { version: options.version ?? '0.0.0' })));
       return;
     case 'github':
       out.write(formatGithub(result));
       return;
     case 'gitlab':
-      out.write(formatGitlab(result));
+      out.write(sanitizeJson(formatGitlab(result)));
       return;
     case 'junit':
       out.write(formatJunit(result));

@@ -10,6 +10,7 @@ import { scanRef, scanWorktree, type ScanOptions, type ScanResult } from '../../
 import { extractorManifest } from '../../code/extractors/manifest.js';
 import type { Reference } from '../../code/reference.js';
 import type { Diagnostic } from '../../diagnostic.js';
+import { sanitizeJson } from '../../report/sanitize.js';
 import { discoverMigrationSets, MigrationsConfigError } from '../../migrations/index.js';
 import type { RollsafeConfig } from '../../config/types.js';
 
@@ -179,7 +180,7 @@ export const refsCommand: Command = {
     const refs = referencesTo(scan.references, target);
     if (format === 'json') {
       io.stdout.write(
-        `${JSON.stringify(
+        `${sanitizeJson(JSON.stringify(
           {
             target: { ...(target.schema ? { schema: target.schema } : {}), table: target.table, ...(target.column ? { column: target.column } : {}) },
             source: scan.source,
@@ -189,7 +190,7 @@ export const refsCommand: Command = {
           },
           null,
           2,
-        )}\n`,
+        ))}\n`,
       );
     } else {
       writePretty(io, target, refs, scan);

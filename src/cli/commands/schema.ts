@@ -4,7 +4,7 @@ import { loadParser } from '../../sql/parser.js';
 import { loadMigrationReaders, replaySet } from '../../schema/history.js';
 import { colorLevel, painter } from '../../report/color.js';
 import { formatSchema, schemaToJson } from '../../report/schema.js';
-import { sanitize } from '../../report/sanitize.js';
+import { sanitize, sanitizeJson } from '../../report/sanitize.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../io.js';
 import { openProject } from '../project.js';
@@ -59,7 +59,7 @@ export const schemaCommand: Command = {
         sets: histories.map((h) => ({ dir: h.set.dir, layout: h.set.layout, migrations: h.read.length, schema: schemaToJson(h.replay.final) })),
         diagnostics: diagnostics.map((d) => ({ path: d.location.path, line: d.location.line, column: d.location.column, severity: d.severity, code: d.code, message: d.message })),
       };
-      io.stdout.write(JSON.stringify(json, null, 2) + '\n');
+      io.stdout.write(sanitizeJson(JSON.stringify(json, null, 2)) + '\n');
       return 0;
     }
     const chalk = painter(colorLevel(io.env, io.stdout.isTTY));
