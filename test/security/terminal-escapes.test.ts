@@ -48,6 +48,8 @@ beforeAll(() => {
       `ALTER TABLE "no${ESC}[2Jtable" ADD COLUMN x int;`,
       '',
     ].join('\n'),
+    // A file name is text from the repository too.
+    [`db/migrations/003_${ESC}[2J\u202e.sql`]: 'CREATE INDEX jobs_id_idx ON jobs (id);\n',
   });
 });
 afterAll(() => r?.remove());
@@ -59,6 +61,7 @@ describe('terminal control characters from file contents are escaped in every fo
       expect(run.code).toBe(1);
       // The hostile text did reach the report (escaped): the test looks at output that quotes the files.
       expect(run.stdout).toMatch(/odd\\u001b\[2Jname|odd\\\\u001b\[2Jname/);
+      expect(run.stdout).toContain('003_');
       const raw = RAW.exec(run.stdout);
       expect(raw ? `U+${raw[0].codePointAt(0)!.toString(16).padStart(4, '0')} at ${raw.index}: ${JSON.stringify(run.stdout.slice(Math.max(0, raw.index - 40), raw.index + 20))}` : null).toBeNull();
       expect(RAW.test(run.stderr)).toBe(false);
