@@ -9,6 +9,7 @@ import type { CheckResult } from '../../src/engine/result.js';
 import { FORMATS, writeReport, type FormatName } from '../../src/report/index.js';
 import { TestRepo, type Files } from '../support/git-repo.js';
 import { sarifValidator } from '../support/sarif-schema.js';
+import { runCli } from '../faults/support.js';
 
 const history: Files = {
   'db/migrations/001_jobs.sql': 'CREATE TABLE jobs (id bigint PRIMARY KEY, state text NOT NULL, kind text);\n',
@@ -70,6 +71,21 @@ describe('report determinism', () => {
       for (const repo of repos) expect(a).not.toContain(repo.root);
     });
   }
+
+  it('json and sarif: byte-identical when runs happen at the same time, in-process and as CLI processes sharing a cache', async () => {
+    const [a, b, c] = await Promise.all([check(repos[0]!), check(repos[1]!), check(repos[0]!)]);
+    for (const format of ['json', 'sarif'] as const) {
+      const expected = render(forward, format);
+      expect(render(a, format)).toBe(expected);
+      expect(render(b, format)).toBe(expected);
+      expect(render(c, format)).toBe(expected);
+    }
+    const cli = (repo: TestRepo, format: string) => runCli(repo.root, ['check', '--base', 'base', '--format', format]);
+    const [p, q, r, s] = await Promise.all([cli(repos[0]!, 'json'), cli(repos[1]!, 'json'), cli(repos[0]!, 'sarif'), cli(repos[1]!, 'sarif')]);
+    expect(p.stdout.length).toBeGreaterThan(100);
+    expect(q.stdout).toBe(p.stdout);
+    expect(s.stdout).toBe(r.stdout);
+  }, 60_000);
 
   it('the SARIF of a real run is valid against the official schema', () => {
     const validate = sarifValidator();
