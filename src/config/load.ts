@@ -140,13 +140,24 @@ async function transpileConfig(file: string, root: string, cacheDir?: string): P
   const out = result.outputText;
   // Beside the other caches; never create node_modules in a repository that has none.
   const modules = join(root, 'node_modules');
-  const dir = cacheDir ?? (existsSync(modules) ? join(modules, '.cache', 'rollsafe') : join(tmpdir(), 'rollsafe-cache', createHash('sha1').update(root).digest('hex').slice(0, 12)));
-  mkdirSync(dir, { recursive: true });
-  const target = join(dir, `config-${createHash('sha1').update(source).digest('hex').slice(0, 12)}.mjs`);
-  if (!existsSync(target)) {
-    const temp = `${target}.${process.pid}.tmp`;
-    writeFileSync(temp, out);
-    renameSync(temp, target);
+  const temporary = join(tmpdir(), 'rollsafe-cache', createHash('sha1').update(root).digest('hex').slice(0, 12));
+  const candidates = cacheDir ? [cacheDir] : existsSync(modules) ? [join(modules, '.cache', 'rollsafe'), temporary] : [temporary];
+  const name = `config-${createHash('sha1').update(source).digest('hex').slice(0, 12)}.mjs`;
+  let failure: unknown;
+  // A read-only checkout: the temp folder, as for the other caches.
+  for (const dir of candidates) {
+    const target = join(dir, name);
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (!existsSync(target)) {
+        const temp = `${target}.${process.pid}.tmp`;
+        writeFileSync(temp, out);
+        renameSync(temp, target);
+      }
+      return target;
+    } catch (error) {
+      failure = error;
+    }
   }
-  return target;
+  throw new ConfigError(`${relative(root, file).split('\\').join('/')}: cannot write its compiled copy (${failure instanceof Error ? failure.message : String(failure)})`);
 }

@@ -6,7 +6,7 @@
  * runs are child processes; the others run the CLI in-process.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -79,6 +79,22 @@ describe('missing and unreadable files', () => {
     chmodSync(join(r.root, 'db/post'), 0o755);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('rollsafe: The migrations folder "db/post" cannot be read (check its permissions).\n');
+  });
+
+  it('a read-only node_modules (a read-only checkout): the cache and the compiled TS config go to the temp folder', async (ctx) => {
+    const r = repo({ 'node_modules/.keep': '', 'rollsafe.config.ts': "export default { migrations: ['db/migrations'] };\n" });
+    const as = unprivileged(r.root);
+    if (typeof as === 'string') return ctx.skip(as);
+    const tmp = mkdtempSync(join(tmpdir(), 'rollsafe-ro-tmp-'));
+    dirs.push(tmp);
+    if (isRoot) giveToNobody(tmp);
+    chmodSync(join(r.root, 'node_modules'), 0o555);
+    const run = await runCli(r.root, ['check', '--base', 'base', '--format', 'json'], { ...as, env: { ...as.env, TMPDIR: tmp } });
+    chmodSync(join(r.root, 'node_modules'), 0o755);
+    expect(run.stderr).toBe('');
+    expect(findingKeys(parseJson(run.stdout)).filter((f) => f.startsWith('dropped-column'))).toEqual(expected);
+    expect(existsSync(join(r.root, 'node_modules/.cache'))).toBe(false);
+    expect(readdirSync(join(tmp, 'rollsafe-cache')).length).toBe(1);
   });
 
   it('a dangling symlink among the migrations and the code is skipped', async () => {
