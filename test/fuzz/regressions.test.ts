@@ -97,3 +97,12 @@ describe('a token the scanner cannot read (31m, 0x, "", an unterminated string)'
     }
   });
 });
+
+describe('a 10 MB run of letters in one statement (found by the 10 MB fuzz case)', () => {
+  it('is normalized: the long-identifier check no longer overflows the regular expression stack', () => {
+    const started = performance.now();
+    const result = analyse({ history: ['CREATE TABLE t (a text);\n'], sql: [`COMMENT ON TABLE t IS '${'x'.repeat(10 * 1024 * 1024)}';\nDROP TABLE t;\n`] });
+    expect(result.findings.filter((f) => f.rule === 'ban-drop-table').map((f) => f.location.line)).toEqual([2]);
+    expect(performance.now() - started).toBeLessThan(20_000);
+  });
+});
