@@ -76,7 +76,7 @@ describe('generated migrations', () => {
     property(
       fc.tuple(fc.array(migrationText, { maxLength: 3 }), fc.array(migrationText, { minLength: 1, maxLength: 2 })),
       ([history, sql]) => void analysed(history, sql),
-      { seed: 101, sample: 150, full: 30_000 },
+      { seed: 101, sample: 150, full: 20_000 },
     );
   });
 
