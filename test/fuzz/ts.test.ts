@@ -166,6 +166,18 @@ const deep: Record<string, (n: number) => string> = {
   'SQL subqueries': (n) => `pool.query(\`SELECT * FROM ${'(SELECT * FROM '.repeat(n)}users${') x'.repeat(n)}\`);\n`,
 };
 
+describe('line ends', () => {
+  it('a file with lone CR (or U+2028) line ends: references point at the line TypeScript counts, with its text (seed 956708649)', () => {
+    for (const eol of ['\r', '\r\n', '\u2028']) {
+      const text = [`import { Pool } from 'pg';`, 'const pool = new Pool();', '', "export const q = () => pool.query('SELECT email FROM users');", ''].join(eol);
+      const facts = extracted('src/eol.ts', text);
+      const ref = facts.references.find((r) => r.column === 'email');
+      expect(ref?.location.line, JSON.stringify(eol)).toBe(4);
+      expect(ref?.snippet, JSON.stringify(eol)).toBe("export const q = () => pool.query('SELECT email FROM users');");
+    }
+  });
+});
+
 describe('deeply nested and huge files', () => {
   const depths = FUZZ ? [100, 1_000, 5_000, 20_000, 100_000] : [200, 5_000];
   for (const [shape, make] of Object.entries(deep)) {
