@@ -83,7 +83,9 @@ describe('terminal control characters from file contents are escaped in every fo
       const run = await rollsafe(r.root, args);
       expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
       if (args[0] === 'schema') expect(run.stdout).toContain('evil');
+      if (args[0] === 'refs') expect(run.stdout).toContain('odd\\u001b[2Jname');
       expect(RAW.test(run.stdout), `${args.join(' ')}: ${JSON.stringify(RAW.exec(run.stdout)?.[0])}`).toBe(false);
+      expect(RAW.test(run.stderr), `${args.join(' ')} (stderr): ${JSON.stringify(RAW.exec(run.stderr)?.[0])}`).toBe(false);
     }
   });
 });

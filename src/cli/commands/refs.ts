@@ -10,7 +10,7 @@ import { scanRef, scanWorktree, type ScanOptions, type ScanResult } from '../../
 import { extractorManifest } from '../../code/extractors/manifest.js';
 import type { Reference } from '../../code/reference.js';
 import type { Diagnostic } from '../../diagnostic.js';
-import { sanitizeJson } from '../../report/sanitize.js';
+import { sanitize, sanitizeJson } from '../../report/sanitize.js';
 import { discoverMigrationSets, MigrationsConfigError } from '../../migrations/index.js';
 import type { RollsafeConfig } from '../../config/types.js';
 
@@ -110,13 +110,14 @@ function describeTarget(target: RefsTarget): string {
 }
 
 function writePretty(io: CliIO, target: RefsTarget, refs: readonly Reference[], scan: ScanResult): void {
+  // Paths and snippets are text of the repository: escaped before they reach the terminal.
   const rows = refs.map((r) => [
-    `${r.location.path}:${r.location.line}:${r.location.column}`,
+    sanitize(`${r.location.path}:${r.location.line}:${r.location.column}`),
     r.column === undefined && target.column === undefined ? `${r.kind} (table)` : r.kind,
     r.confidence,
     r.implicit ? 'implicit' : 'explicit',
     r.context,
-    r.snippet + (r.via ? `  (${r.via})` : ''),
+    sanitize(r.snippet + (r.via ? `  (${r.via})` : '')),
   ]);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(0, ...rows.map((row) => row[i]!.length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, i) => (i < 5 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
@@ -132,7 +133,7 @@ function writePretty(io: CliIO, target: RefsTarget, refs: readonly Reference[], 
 
 function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) {
-    io.stderr.write(`${d.location.path}:${d.location.line}:${d.location.column}  ${d.severity}  ${d.message}  (${d.code})\n`);
+    io.stderr.write(sanitize(`${d.location.path}:${d.location.line}:${d.location.column}  ${d.severity}  ${d.message}  (${d.code})`) + '\n');
   }
 }
 

@@ -64,10 +64,10 @@ export const schemaCommand: Command = {
     }
     const chalk = painter(colorLevel(io.env, io.stdout.isTTY));
     for (const h of histories) {
-      io.stdout.write(chalk.dim(`-- ${h.set.dir} (${h.set.layout}, ${h.read.length} migration${h.read.length === 1 ? '' : 's'}${until ? `, up to ${until}` : ''})\n\n`));
+      io.stdout.write(chalk.dim(sanitize(`-- ${h.set.dir} (${h.set.layout}, ${h.read.length} migration${h.read.length === 1 ? '' : 's'}${until ? `, up to ${until}` : ''})`) + '\n\n'));
       io.stdout.write(formatSchema(h.replay.final, chalk));
     }
-    for (const d of diagnostics) io.stderr.write(`${d.location.path}:${d.location.line}:${d.location.column}  ${d.severity}  ${sanitize(d.message)}  (${d.code})\n`);
+    for (const d of diagnostics) io.stderr.write(`${sanitize(`${d.location.path}:${d.location.line}:${d.location.column}  ${d.severity}  ${d.message}  (${d.code})`)}\n`);
     return 0;
   },
 };
