@@ -1,6 +1,6 @@
 /** Where the repository is and what its configuration says, for every command. */
 import { GitError, repoRoot } from '../git.js';
-import { ConfigError, loadConfig, type LoadedConfig } from '../config/load.js';
+import { ConfigError, loadConfig, NO_CODE_CONFIG_ENV, type LoadedConfig } from '../config/load.js';
 import { UsageError, type CliIO } from './io.js';
 import { resolve } from 'node:path';
 import { existsSync, realpathSync, statSync } from 'node:fs';
@@ -31,7 +31,7 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
     if (error.code === 'git-missing') gitProblem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
   }
   try {
-    return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config) };
+    return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config, { allowCode: !io.env[NO_CODE_CONFIG_ENV] }) };
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

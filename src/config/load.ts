@@ -62,15 +62,36 @@ function describe(error: ErrorObject | undefined): string {
 }
 
 /** Load the config of the repository at `root`, or the file given with `--config`. */
-export async function loadConfig(root: string, explicit?: string, cacheDir?: string): Promise<LoadedConfig> {
+/**
+ * Set to refuse JS/TS configs (they are code, and would run): CI on pull requests from people you do not
+ * trust sets it, and then only JSON configs are read.
+ */
+export const NO_CODE_CONFIG_ENV = 'ROLLSAFE_NO_CODE_CONFIG';
+
+export interface LoadConfigOptions {
+  cacheDir?: string;
+  /** false: a JS/TS config is a ConfigError instead of being executed. */
+  allowCode?: boolean;
+}
+
+export async function loadConfig(root: string, explicit?: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
+  const read = (file: string, name: string): Promise<RollsafeConfig> => {
+    if (options.allowCode === false && !file.endsWith('.json')) {
+      return Promise.reject(
+        new ConfigError(`${name} is code, and ${NO_CODE_CONFIG_ENV} forbids running it: use rollsafe.config.json (or a "rollsafe" key in package.json) here`),
+      );
+    }
+    return readConfigFile(file, root, options.cacheDir);
+  };
   if (explicit) {
     const file = resolve(root, explicit);
     if (!existsSync(file)) throw new ConfigError(`config file not found: ${explicit}`);
-    return { config: await readConfigFile(file, root, cacheDir), path: relative(root, file).split('\\').join('/') };
+    const name = relative(root, file).split('\\').join('/');
+    return { config: await read(file, name), path: name };
   }
   for (const name of CONFIG_FILES) {
     const file = join(root, name);
-    if (existsSync(file)) return { config: await readConfigFile(file, root, cacheDir), path: name };
+    if (existsSync(file)) return { config: await read(file, name), path: name };
   }
   const pkgPath = join(root, 'package.json');
   if (existsSync(pkgPath)) {

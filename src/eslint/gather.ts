@@ -10,7 +10,7 @@ import { layoutNamed, worktreeFiles, MigrationsConfigError } from '../migrations
 import { chooseBase, discoverConfiguredSets, migrationsNotAt } from '../engine/inputs.js';
 import type { LayoutRead, RepoFiles } from '../migrations/layout.js';
 import type { LayoutName, MigrationSet } from '../migrations/migration.js';
-import { ConfigError, loadConfig } from '../config/load.js';
+import { ConfigError, loadConfig, NO_CODE_CONFIG_ENV } from '../config/load.js';
 import type { RollsafeConfig } from '../config/types.js';
 import type { FileFacts } from '../code/facts.js';
 import type { ScanOptions } from '../code/scan.js';
@@ -113,7 +113,7 @@ export async function gather(request: GatherRequest): Promise<unknown> {
 export async function gatherMigrations(request: MigrationsRequest): Promise<GatheredMigrations | { error: GatherError }> {
   const { root, settings } = request;
   try {
-    const loaded = await loadConfig(root, settings.config);
+    const loaded = await loadConfig(root, settings.config, { allowCode: !request.env[NO_CODE_CONFIG_ENV] });
     const config = loaded.config;
     const { sets, diagnostics } = await discoverConfiguredSets(root, config);
     // An editor often has no base at all (a fresh branch, no remote): then HEAD, so that migrations not
