@@ -44,13 +44,8 @@ const NOTHING: CodeAnalysis = { problems: [] };
 export function analyzeCode(project: ProjectIndex, file: string, text: string): CodeAnalysis {
   const path = project.relative(file);
   if (path === null) return NOTHING;
-  let state: MigrationState;
-  try {
-    state = project.current();
-  } catch (error) {
-    if (error instanceof ProjectError) return { problems: [], error };
-    throw error;
-  }
+  const state = project.currentOrError();
+  if (state instanceof ProjectError) return { problems: [], error: state };
   if (state.sets.length === 0 || !project.isCode(path)) return NOTHING;
   const facts = project.extract(path, text);
   if (!facts) return NOTHING;

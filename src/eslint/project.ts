@@ -126,6 +126,16 @@ export class ProjectIndex {
     this.settings = settings;
   }
 
+  /** `current()`, with the ProjectError returned instead of thrown (the rules report it once). */
+  currentOrError(): MigrationState | ProjectError {
+    try {
+      return this.current();
+    } catch (error) {
+      if (error instanceof ProjectError) return error;
+      throw error;
+    }
+  }
+
   /** The current migrations, gathered again when a watched file changed. Throws ProjectError. */
   current(): MigrationState {
     if (this.failure) {

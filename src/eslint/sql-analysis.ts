@@ -9,7 +9,7 @@ import { DEFAULT_PG_VERSION, configureRules } from '../engine/check.js';
 import { evaluate, type PreparedSet } from '../engine/evaluate.js';
 import type { DeployModel, Finding, LiveSource } from '../engine/types.js';
 import { rules as engineRules } from '../../rules/index.js';
-import { ProjectError, type MigrationState, type ProjectIndex } from './project.js';
+import { ProjectError, type ProjectIndex } from './project.js';
 import { WorkerCallError } from './sync-worker.js';
 
 /** The ESLint rule that reports what keeps a migration from being read: syntax errors, changes Postgres would reject. */
@@ -32,13 +32,8 @@ const NOTHING: SqlAnalysis = { problems: [] };
 export function analyzeMigration(project: ProjectIndex, file: string, text: string): SqlAnalysis {
   const path = project.relative(file);
   if (path === null) return NOTHING;
-  let state: MigrationState;
-  try {
-    state = project.current();
-  } catch (error) {
-    if (error instanceof ProjectError) return { problems: [], error };
-    throw error;
-  }
+  const state = project.currentOrError();
+  if (state instanceof ProjectError) return { problems: [], error: state };
   const at = state.byPath.get(path);
   if (!at) return NOTHING;
   const prepared = state.sets[at.set]!.migrations[at.index]!;
