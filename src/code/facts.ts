@@ -110,6 +110,13 @@ export interface ConditionalReferences {
   /** The local name in this file. */
   symbol: string;
   references: Reference[];
+  /**
+   * When the import is not an instance of `library`: `drop` (default) the references, or `keep` them as they
+   * are (raw SQL on a client of unknown origin stays `likely`).
+   */
+  otherwise?: 'drop' | 'keep';
+  /** The references to use instead when the import is an instance (raw SQL on a pool exported by the app's `db.ts`: `certain`). */
+  asInstance?: Reference[];
 }
 
 export interface FileFacts {

@@ -80,7 +80,8 @@ function conditionalReferences(files: readonly FileFacts[]): Reference[] {
   for (const file of files) {
     for (const group of file.conditionalReferences ?? []) {
       const binding = file.imports.find((b) => b.local === group.symbol);
-      if (binding && importsInstance(file, binding, group.library, files, byPath)) refs.push(...group.references);
+      if (binding && importsInstance(file, binding, group.library, files, byPath)) refs.push(...(group.asInstance ?? group.references));
+      else if (group.otherwise === 'keep') refs.push(...group.references);
     }
   }
   return refs;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { extractFile } from '../../src/code/extract-file.js';
+import { linkFacts } from '../../src/code/link.js';
 import { rawSql } from '../../src/code/extractors/raw-sql.js';
 import type { Reference } from '../../src/code/reference.js';
 import { scanWorktree } from '../../src/code/scan.js';
@@ -33,10 +34,11 @@ function at(code: string, needle: string, nth = 1): string {
   return `${before.length}:${before[before.length - 1]!.length + 1}`;
 }
 
+/** The references of one file, linked alone (so a client imported from a file not given stays `likely`). */
 function refsOf(code: string, path = 'src/a.ts'): string[] {
   const facts = extractFile(path, code, 'app', [rawSql]);
   expect(facts.diagnostics.filter((d) => d.code === 'extractor-failed')).toEqual([]);
-  return format(facts.references).map((line) => line.replace(` ${path}:`, ' '));
+  return format(linkFacts([facts], [rawSql])).map((line) => line.replace(` ${path}:`, ' '));
 }
 
 describe('raw-sql on the raw-pg fixture app', () => {
@@ -46,21 +48,21 @@ describe('raw-sql on the raw-pg fixture app', () => {
     expect(result.diagnostics).toEqual([]);
     expect(format(result.references)).toEqual([
       // Positional insert: no column list, so every column is written by position.
-      'users insert likely script scripts/seed.ts:3:31',
+      'users insert certain script scripts/seed.ts:3:31',
       // `u` is an alias of accounts here: the users.email/plan of the same names are not touched.
-      'accounts.email read likely src/accounts.ts:6:13',
-      'accounts.plan read likely src/accounts.ts:6:22',
-      'accounts read likely src/accounts.ts:6:34',
-      'accounts.owner_id read likely src/accounts.ts:6:51',
-      'accounts.email read likely src/accounts.ts:14:12',
-      'users.email read likely src/accounts.ts:14:38',
-      'accounts read likely src/accounts.ts:15:12',
-      'users read likely src/accounts.ts:16:12',
-      'users.id read likely src/accounts.ts:16:27',
-      'accounts.owner_id read likely src/accounts.ts:16:38',
-      'users.name read likely src/api/profile.ts:16:29',
-      'users read likely src/api/profile.ts:16:41',
-      'users.id read likely src/api/profile.ts:16:58',
+      'accounts.email read certain src/accounts.ts:6:13',
+      'accounts.plan read certain src/accounts.ts:6:22',
+      'accounts read certain src/accounts.ts:6:34',
+      'accounts.owner_id read certain src/accounts.ts:6:51',
+      'accounts.email read certain src/accounts.ts:14:12',
+      'users.email read certain src/accounts.ts:14:38',
+      'accounts read certain src/accounts.ts:15:12',
+      'users read certain src/accounts.ts:16:12',
+      'users.id read certain src/accounts.ts:16:27',
+      'accounts.owner_id read certain src/accounts.ts:16:38',
+      'users.name read certain src/api/profile.ts:16:29',
+      'users read certain src/api/profile.ts:16:41',
+      'users.id read certain src/api/profile.ts:16:58',
       'orders.id read certain src/orders.ts:8:12',
       'orders.total_cents read certain src/orders.ts:8:18',
       'orders read certain src/orders.ts:9:12',
@@ -77,9 +79,9 @@ describe('raw-sql on the raw-pg fixture app', () => {
       'audit_log insert(actor_id,action) certain src/orders.ts:26:34',
       'audit_log.actor_id write certain src/orders.ts:26:45',
       'audit_log.action write certain src/orders.ts:26:55',
-      // `sql` comes from the app's own db module: a wrapper, so `likely`.
-      'orders.created_at read likely src/orders.ts:31:21',
-      'orders read likely src/orders.ts:31:37',
+      // `sql` comes from the app's own db module, which exports a postgres.js client: `certain`.
+      'orders.created_at read certain src/orders.ts:31:21',
+      'orders read certain src/orders.ts:31:37',
       // The CTE `users` hides the table: only orders is read.
       'orders.user_id read certain src/reports.ts:20:27',
       'orders.total_cents read certain src/reports.ts:20:40',
@@ -105,8 +107,8 @@ describe('raw-sql on the raw-pg fixture app', () => {
       'users.id read certain src/users.ts:26:89',
       'users read certain implicit src/users.ts:33:29',
       'users read certain src/users.ts:33:36',
-      'users delete likely test test/users.test.ts:4:33',
-      'users.email read likely test test/users.test.ts:4:45',
+      'users delete certain test test/users.test.ts:4:33',
+      'users.email read certain test test/users.test.ts:4:45',
     ]);
     // Every location points at the name itself (or at the `*` of an implicit read), in the file as written.
     for (const ref of result.references) {
@@ -187,6 +189,18 @@ describe('raw-sql: which strings are SQL', () => {
       `accounts read certain ${at(code, 'accounts')}`,
       `invoices.total read certain ${at(code, 'total')}`,
       `invoices read certain ${at(code, 'invoices')}`,
+    ]);
+  });
+
+  it('is certain of SQL on a client imported from a module that exports a Postgres client, likely otherwise', () => {
+    const db = "import pg from 'pg';\nexport const pool = new pg.Pool();\nexport function query(text: string) { return text; }\n";
+    const app = "import { pool, query } from './db';\nawait pool.query('SELECT email FROM users');\nawait query('SELECT name FROM teams');\n";
+    const files = [extractFile('src/db.ts', db, 'app', [rawSql]), extractFile('src/app.ts', app, 'app', [rawSql])];
+    expect(format(linkFacts(files, [rawSql]))).toEqual([
+      'users.email read certain src/app.ts:2:26',
+      'users read certain src/app.ts:2:37',
+      'teams.name read likely src/app.ts:3:21',
+      'teams read likely src/app.ts:3:31',
     ]);
   });
 

@@ -17,8 +17,11 @@ import type { Confidence, Reference } from '../reference.js';
 import { ClientResolver, moduleKind, skipOuterExpressions as skipOuter, type ClientValue } from '../sql-clients.js';
 import { lexicalRefs } from '../sql-lexical.js';
 import { HOLE_PREFIX, SqlText } from '../sql-text.js';
+import { exportNames } from './syntax.js';
 
 const NAME = 'raw-sql';
+/** The library of InstanceExports and ConditionalReferences for Postgres clients (pg pools, postgres.js, slonik…). */
+const POSTGRES_CLIENT = 'postgres-client';
 
 /** Methods that take SQL text as their first argument, on a client from a known Postgres library. */
 const TEXT_METHODS = new Set([
@@ -69,11 +72,14 @@ class FileExtraction {
   /** The file talks to another database somehow (package or a wrapper named after it): values of unknown origin are not trusted. */
   private readonly anyForeign: boolean;
   private readonly seen = new Set<string>();
+  /** Where references go: the file's, or a conditional group being collected. */
+  private sink: Reference[];
 
   constructor(
     private readonly input: ExtractInput & { sourceFile: ts.SourceFile },
     private readonly facts: FileFacts,
   ) {
+    this.sink = facts.references;
     this.resolver = new ClientResolver(input.sourceFile, input.imports);
     const kinds = input.imports.map((b) => moduleKind(b.from));
     const postgresDriver = kinds.some((k) => k.kind === 'postgres' && ['pg', 'pg-promise', 'postgres', 'slonik', 'vercel', 'neon', 'pglite', 'databases'].includes(k.library));
@@ -90,6 +96,7 @@ class FileExtraction {
       ts.forEachChild(node, visit);
     };
     visit(this.input.sourceFile);
+    this.exportedClients();
   }
 
   // ---- what is SQL ----
@@ -134,9 +141,31 @@ class FileExtraction {
   private taggedTemplate(node: ts.TaggedTemplateExpression): void {
     const confidence = this.tagConfidence(node.tag);
     if (!confidence) return;
-    const sql = new SqlText();
-    this.appendTemplate(sql, node.template, true);
-    this.analyze(sql, confidence, node.template.getStart(this.input.sourceFile));
+    const build = (): SqlText => {
+      const sql = new SqlText();
+      this.appendTemplate(sql, node.template, true);
+      return sql;
+    };
+    this.analyzeFor(node.tag, confidence, build, node.template.getStart(this.input.sourceFile));
+  }
+
+  /**
+   * SQL given to a client of unknown origin is `likely`; when that client is imported from the app's own
+   * module (`import { pool } from './db'`), it is `certain` if that module exports a Postgres client, which
+   * link decides with the other file's facts.
+   */
+  private analyzeFor(owner: ts.Expression, confidence: Confidence, build: () => SqlText | undefined, anchor: number): void {
+    const imported = confidence === 'likely' ? this.importedRoot(owner) : undefined;
+    const sql = build();
+    if (!sql) return;
+    if (!imported) {
+      this.analyze(sql, confidence, anchor);
+      return;
+    }
+    const likely = this.collect(() => this.analyze(sql, 'likely', anchor));
+    const certain = this.collect(() => this.analyze(build()!, 'certain', anchor));
+    if (likely.length + certain.length === 0) return;
+    (this.facts.conditionalReferences ??= []).push({ library: POSTGRES_CLIENT, symbol: imported, references: likely, otherwise: 'keep', asInstance: certain });
   }
 
   private call(node: ts.CallExpression): void {
@@ -147,9 +176,52 @@ class FileExtraction {
     if (ts.isTaggedTemplateExpression(first) || !(ts.isStringLiteralLike(first) || ts.isTemplateExpression(first) || ts.isIdentifier(first) || ts.isBinaryExpression(first) || ts.isObjectLiteralExpression(first))) return;
     const confidence = this.callConfidence(node);
     if (!confidence) return;
-    const sql = new SqlText();
-    if (!this.appendText(sql, first, 0)) return;
-    this.analyze(sql, confidence, first.getStart(this.input.sourceFile));
+    const build = (): SqlText | undefined => {
+      const sql = new SqlText();
+      return this.appendText(sql, first, 0) ? sql : undefined;
+    };
+    this.analyzeFor(node.expression, confidence, build, first.getStart(this.input.sourceFile));
+  }
+
+  /** The imported name an expression starts from (`pool` in `pool.query`, `db.pool.query`, `sql`), if it is one. */
+  private importedRoot(expression: ts.Expression): string | undefined {
+    let e: ts.Expression = skipOuter(expression);
+    while (ts.isPropertyAccessExpression(e) || ts.isCallExpression(e) || ts.isElementAccessExpression(e)) e = skipOuter(e.expression);
+    if (!ts.isIdentifier(e)) return undefined;
+    const name = e.text;
+    return this.input.imports.some((b) => b.local === name) ? name : undefined;
+  }
+
+  /** The references `work` produces, kept apart from the file's (duplicates are judged within the group). */
+  private collect(work: () => void): Reference[] {
+    const previous = this.sink;
+    const seen = new Set(this.seen);
+    const out: Reference[] = [];
+    this.sink = out;
+    try {
+      work();
+    } finally {
+      this.sink = previous;
+      this.seen.clear();
+      for (const key of seen) this.seen.add(key);
+    }
+    return out;
+  }
+
+  /** Postgres clients this file exports (`export const pool = new Pool()`), for files that import them. */
+  private exportedClients(): void {
+    const names = exportNames(this.input.sourceFile);
+    if (names.size === 0) return;
+    for (const statement of this.input.sourceFile.statements) {
+      const declarations = ts.isVariableStatement(statement) ? statement.declarationList.declarations : [];
+      for (const d of declarations) {
+        if (!ts.isIdentifier(d.name) || !d.initializer) continue;
+        const exportedAs = names.get(d.name.text);
+        if (!exportedAs) continue;
+        const value = this.resolver.evaluate(d.initializer);
+        if (value.kind === 'postgres' && !this.dialectNeutral(value)) (this.facts.instanceExports ??= []).push({ library: POSTGRES_CLIENT, exportedAs });
+      }
+    }
   }
 
   // ---- building the SQL text ----
@@ -377,7 +449,7 @@ class FileExtraction {
     const key = `${reference.table}|${reference.schema ?? ''}|${reference.column ?? ''}|${reference.kind}|${reference.implicit}|${start}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
-    this.facts.references.push(reference);
+    this.sink.push(reference);
   }
 }
 
