@@ -43,11 +43,11 @@ describe('rollsafe refs', () => {
     expect(stderr).toBe('');
     const lines = stdout.trimEnd().split('\n');
     expect(lines.slice(0, -2).map((l) => l.split(/\s{2,}/).slice(0, 5).join(' | '))).toEqual([
-      'scripts/seed.ts:3:31 | insert | likely | explicit | script',
-      'src/accounts.ts:14:38 | read | likely | explicit | app',
+      'scripts/seed.ts:3:31 | insert | certain | explicit | script',
+      'src/accounts.ts:14:38 | read | certain | explicit | app',
       'src/users.ts:3:45 | read | certain | explicit | app',
       'src/users.ts:3:71 | read | certain | explicit | app',
-      'test/users.test.ts:4:45 | read | likely | explicit | test',
+      'test/users.test.ts:4:45 | read | certain | explicit | test',
     ]);
     expect(lines[lines.length - 1]).toMatch(/^5 references to users\.email in 4 files \(working tree: \d+ files, \d+ parsed, \d+ cached, \d+ ms\)$/);
     // The snippet is the source line.
