@@ -8,7 +8,7 @@ import type { ts } from 'ts-morph';
 import type { Diagnostic } from '../../diagnostic.js';
 import type { SourceLocation } from '../../location.js';
 import { normalizeStatement, SessionState, type NormalizeResult } from '../normalize.js';
-import { parseSqlFile } from '../statements.js';
+import { parseSqlFile, type SqlFile } from '../statements.js';
 import type { Change, StatementInfo } from '../types.js';
 import type { ScriptSource } from './source.js';
 import type { SqlText } from './sql-text.js';
@@ -124,18 +124,11 @@ export class MigrationSink {
       return false;
     }
     const location = this.locate(at);
-    const out: NormalizeResult = { changes: [], diagnostics: [], functionBodyChanges: [] };
-    for (const statement of file.statements) {
-      const index = this.index++;
-      const before = out.changes.length;
-      normalizeStatement(file, { ...statement, index }, this.session, out);
-      for (let i = before; i < out.changes.length; i++) {
-        const change = out.changes[i]!;
-        const statementInfo: StatementInfo = { ...opInfo, index };
-        if (change.statement.searchPath) statementInfo.searchPath = change.statement.searchPath;
-        out.changes[i] = { ...change, location, statement: statementInfo };
-      }
-    }
+    const out = this.normalizeAll(file, (change, index) => {
+      const statementInfo: StatementInfo = { ...opInfo, index };
+      if (change.statement.searchPath) statementInfo.searchPath = change.statement.searchPath;
+      return { ...change, location, statement: statementInfo };
+    });
     this.changes.push(...out.changes);
     this.diagnostics.push(...out.diagnostics.map((d) => ({ ...d, location })));
     return out.changes.length > 0;
@@ -159,19 +152,26 @@ export class MigrationSink {
       this.diagnostics.push(...file.diagnostics.map((d) => ({ ...d, location: remap(d.location) })));
       this.unanalysedCount++;
     }
+    const out = this.normalizeAll(file, (change, index) => ({
+      ...change,
+      location: remap(change.location),
+      statement: { ...change.statement, index, location: remap(change.statement.location) },
+    }));
+    this.changes.push(...out.changes);
+    this.diagnostics.push(...out.diagnostics.map((d) => ({ ...d, location: remap(d.location) })));
+    return out.changes.length > 0;
+  }
+
+  /** Normalize every statement of SQL built for one call, numbering them in the migration and placing each Change in the .ts/.js file. */
+  private normalizeAll(file: SqlFile, place: (change: Change, index: number) => Change): NormalizeResult {
     const out: NormalizeResult = { changes: [], diagnostics: [], functionBodyChanges: [] };
     for (const statement of file.statements) {
       const index = this.index++;
       const before = out.changes.length;
       normalizeStatement(file, { ...statement, index }, this.session, out);
-      for (let i = before; i < out.changes.length; i++) {
-        const change = out.changes[i]!;
-        out.changes[i] = { ...change, location: remap(change.location), statement: { ...change.statement, index, location: remap(change.statement.location) } };
-      }
+      for (let i = before; i < out.changes.length; i++) out.changes[i] = place(out.changes[i]!, index);
     }
-    this.changes.push(...out.changes);
-    this.diagnostics.push(...out.diagnostics.map((d) => ({ ...d, location: remap(d.location) })));
-    return out.changes.length > 0;
+    return out;
   }
 }
 
