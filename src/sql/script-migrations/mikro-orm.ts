@@ -3,7 +3,7 @@
  * `this.execute(sql)`); the SQL is read as written. Query builders and the entity manager are not modelled.
  */
 import type { ts } from 'ts-morph';
-import { rawSqlOf } from './raw.js';
+import { emitFirstArgumentSql } from './raw.js';
 import type { Chain } from './scope.js';
 import type { ScriptTool } from './tool.js';
 import type { CallContext } from './walk.js';
@@ -26,13 +26,7 @@ function mikroOrmCall(chain: Chain, node: ts.Expression, ctx: CallContext): bool
     return true;
   }
   if (head.name === 'addSql' || head.name === 'execute') {
-    ctx.operation(`this.${head.name}`, head.node, (emit) => {
-      const sqlArg = head.args?.[0];
-      if (!sqlArg) return;
-      const built = rawSqlOf(sqlArg, head.scope, ctx.walker.source);
-      if (!built.ok) return emit.unanalysed(sqlArg, built.reason);
-      emit.raw(built.sql.text, head.node, built.sql.hasHoles);
-    });
+    ctx.operation(`this.${head.name}`, head.node, (emit) => emitFirstArgumentSql(head, emit, ctx.walker.source));
     return true;
   }
   if (/^(getKnex|getEntityManager)$/.test(head.name)) {

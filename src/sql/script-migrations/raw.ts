@@ -4,7 +4,8 @@
  * is (`${TABLE}` with `const TABLE = 'users'`), else a `$n` placeholder, as the code scanner does for queries.
  */
 import { ts } from 'ts-morph';
-import { evaluate, unwrap, type Located, type Scope, type StaticValue } from './scope.js';
+import type { Emitter } from './emit.js';
+import { evaluate, unwrap, type Link, type Located, type Scope, type StaticValue } from './scope.js';
 import type { ScriptSource } from './source.js';
 import { literalText, rawRange, SqlText } from './sql-text.js';
 import { ident, literal } from './ddl.js';
@@ -187,4 +188,13 @@ export function knexBindings(sql: RawSql, bindings: StaticValue | undefined): Ra
 
 function remapped(text: SqlText, start: number, end: number, piece: string): SqlText {
   return new SqlText().appendAt(piece, text.fileOffset(start), text.fileEnd(end));
+}
+
+/** A call whose first argument is the SQL, sent as written (`queryRunner.query('…')`, `this.addSql('…')`). */
+export function emitFirstArgumentSql(link: Link, emit: Emitter, source: ScriptSource): void {
+  const sqlArg = link.args?.[0];
+  if (!sqlArg) return;
+  const built = rawSqlOf(sqlArg, link.scope, source);
+  if (!built.ok) return emit.unanalysed(sqlArg, built.reason);
+  emit.raw(built.sql.text, link.node, built.sql.hasHoles);
 }

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { ts } from 'ts-morph';
 import { columnList, dottedName, ident, literal, qualified, type ObjectName } from './ddl.js';
 import type { Emitter } from './emit.js';
-import { rawSqlOf } from './raw.js';
+import { emitFirstArgumentSql } from './raw.js';
 import { asString, asStrings, evaluate, notStatic, type Chain, type Link, type StaticValue } from './scope.js';
 import { arg, argNode, option, optionBoolean, optionString, paramRoots, type ScriptTool } from './tool.js';
 import type { CallContext } from './walk.js';
@@ -39,13 +39,7 @@ function typeormCall(chain: Chain, node: ts.Expression, ctx: CallContext): boole
   const type = `queryRunner.${head.name}`;
   switch (head.name) {
     case 'query':
-      ctx.operation(type, head.node, (emit) => {
-        const sqlArg = head.args?.[0];
-        if (!sqlArg) return;
-        const built = rawSqlOf(sqlArg, head.scope, ctx.walker.source);
-        if (!built.ok) return emit.unanalysed(sqlArg, built.reason);
-        emit.raw(built.sql.text, head.node, built.sql.hasHoles);
-      });
+      ctx.operation(type, head.node, (emit) => emitFirstArgumentSql(head, emit, ctx.walker.source));
       return true;
     case 'startTransaction':
     case 'commitTransaction':
