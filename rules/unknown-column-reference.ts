@@ -50,7 +50,7 @@ uses it (or switch that migration to run before the deploy).`,
       // An unqualified column of a multi-table query is attributed to every table it could belong to.
       if (ref.column === undefined || ref.confidence === 'weak' || ref.kind === 'declare' || ref.ambiguous) continue;
       // SQL that did not parse was read lexically: good enough to warn of a drop, not to call a column unknown.
-      if (ref.extractor === 'raw-sql' && ref.confidence !== 'certain') continue;
+      if (ref.lexical) continue;
       const candidates = ctx.sets.flatMap((set) => tablesNamed(set, ref.schema, ref.table).map((table) => ({ set, table })));
       if (candidates.length === 0) continue; // a table no migration knows: maybe another database
       const live: LiveReference = { ...ref, source: worktree.name, ref: worktree.ref };

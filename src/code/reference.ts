@@ -47,6 +47,11 @@ export interface Reference {
    * is not an "unknown column" finding.
    */
   ambiguous?: boolean;
+  /**
+   * Read from SQL that did not parse, by a lexical scan: enough to warn that a dropped column may still be
+   * used, not to say that a column the scan saw does not exist.
+   */
+  lexical?: boolean;
   context: CodeContext;
   location: SourceLocation;
   /** The extractor that found it: `raw-sql`, `prisma`, `drizzle`, `typeorm`, `kysely`, `knex`, `sequelize`. */

@@ -409,10 +409,10 @@ class FileExtraction {
     const source = new SourceText(rendered.text);
     const looksLikeSql = isSqlLike(rendered.text) || /\b(from|join|into|update)\s+[\w"]/i.test(rendered.text);
     if (!looksLikeSql) return;
-    for (const ref of lexicalRefs(rendered.text)) this.addReference(ref, rendered, source, 'likely', anchor);
+    for (const ref of lexicalRefs(rendered.text)) this.addReference(ref, rendered, source, 'likely', anchor, true);
   }
 
-  private addReference(ref: QueryRef, rendered: ReturnType<SqlText['render']>, source: SourceText, confidence: Confidence, anchor: number): void {
+  private addReference(ref: QueryRef, rendered: ReturnType<SqlText['render']>, source: SourceText, confidence: Confidence, anchor: number, lexical = false): void {
     if (ref.table.startsWith(HOLE_PREFIX) || ref.column?.startsWith(HOLE_PREFIX)) return;
     // `${schema}.jobs`: the table is known, its schema is set at run time (a reference without schema).
     const schema = ref.schema?.startsWith(HOLE_PREFIX) ? undefined : ref.schema;
@@ -441,6 +441,7 @@ class FileExtraction {
       confidence: confidence === 'certain' ? ref.confidence : 'likely',
       implicit: ref.implicit,
       ...(ref.ambiguous ? { ambiguous: true } : {}),
+      ...(lexical ? { lexical: true } : {}),
       context,
       location: { path, line: a.line + 1, column: a.character + 1, endLine: b.line + 1, endColumn: b.character + 1 },
       extractor: NAME,
