@@ -7,6 +7,7 @@ import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { GitError } from '../git.js';
 import { ROLLSAFE_VERSION } from '../version.js';
 import { sanitize } from '../report/sanitize.js';
+import { didYouMean } from '../suggest.js';
 
 export const VERSION = ROLLSAFE_VERSION;
 
@@ -55,12 +56,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const named = commands.find((c) => c.name === first);
     if (named) return await runCommand(named, argv.slice(1), io);
     if (first.startsWith('-') || !defaultCommand) {
-      if (!defaultCommand) throw new UsageError(`unknown command "${first}"; run rollsafe --help`);
+      if (!defaultCommand) throw new UsageError(`unknown command "${first}"${didYouMean(first, commands.map((c) => c.name))}; run rollsafe --help`);
       return await runCommand(defaultCommand, argv, io);
     }
     // A positional that is not a command: files for the default command (check), if it looks like a path.
     if (/[./\\]/.test(first)) return await runCommand(defaultCommand, argv, io);
-    throw new UsageError(`unknown command "${first}"; commands are ${commands.map((c) => c.name).join(', ')}`);
+    const names = commands.map((c) => c.name);
+    throw new UsageError(`unknown command "${first}"${didYouMean(first, names) || `; commands are ${names.join(', ')}`}`);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`rollsafe: ${sanitize(error.message)}\n`);
@@ -90,7 +92,14 @@ async function runCommand(command: Command, argv: string[], io: CliIO): Promise<
     );
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
+    let message = error instanceof Error ? error.message.replace(/\. To specify a positional.*$/s, '') : String(error);
+    // node:util's parseArgs names the unknown option: offer the closest one of this command.
+    const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^'\s=]+)/.exec(message)?.[1] : undefined;
+    if (unknown?.startsWith('--')) {
+      const suggestion = didYouMean(unknown.slice(2), Object.keys(command.options));
+      if (suggestion) message += suggestion.replace(/"([^"]+)"/, '"--$1"');
+    }
+    if (!/did you mean/.test(message)) message += ` (rollsafe ${command.name} --help lists the options)`;
     throw new UsageError(`${command.name}: ${message}`);
   }
   return command.run(parsed as Parameters<Command['run']>[0], io);

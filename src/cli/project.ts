@@ -14,7 +14,7 @@ export interface Project {
   config: LoadedConfig;
 }
 
-export async function openProject(io: CliIO, options: { root?: string; config?: string }): Promise<Project> {
+export async function openProject(io: CliIO, options: { root?: string; config?: string; ruleIds?: readonly string[] }): Promise<Project> {
   const start = options.root ? resolve(io.cwd, options.root) : io.cwd;
   if (!existsSync(start) || !statSync(start).isDirectory()) throw new UsageError(`--root: ${options.root ?? start} is not a directory`);
   let root = start;
@@ -31,7 +31,7 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
     if (error.code === 'git-missing') gitProblem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
   }
   try {
-    return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config, { allowCode: !io.env[NO_CODE_CONFIG_ENV] }) };
+    return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config, { allowCode: !io.env[NO_CODE_CONFIG_ENV], ...(options.ruleIds ? { ruleIds: options.ruleIds } : {}) }) };
   } catch (error) {
     if (error instanceof ConfigError) throw new UsageError(error.message);
     throw error;

@@ -13,6 +13,7 @@ import type * as AjvModule from 'ajv';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import { configSchema } from './schema.js';
 import type { RollsafeConfig } from './types.js';
+import { didYouMean } from '../suggest.js';
 
 export const CONFIG_FILES = ['rollsafe.config.ts', 'rollsafe.config.mts', 'rollsafe.config.mjs', 'rollsafe.config.js', 'rollsafe.config.cjs', 'rollsafe.config.json'];
 
@@ -32,24 +33,81 @@ export interface LoadedConfig {
 
 let validator: ReturnType<AjvClass['compile']> | undefined;
 
-export function validateConfig(value: unknown, source: string): RollsafeConfig {
+/**
+ * Checks a configuration value; every problem is reported, each with the closest valid name where a name was
+ * misspelled. `ruleIds`, when given, are the rules that exist: a `rules` entry naming another is a problem too
+ * (silently ignoring it would leave the rule the user meant to configure at its default).
+ */
+export function validateConfig(value: unknown, source: string, ruleIds?: readonly string[]): RollsafeConfig {
   if (!validator) {
     // ajv costs a fifth of a second to load: only runs that have a config pay it.
     const { Ajv } = createRequire(import.meta.url)('ajv') as typeof AjvModule;
     validator = new Ajv({ allErrors: true, strict: false }).compile(configSchema);
   }
-  if (validator(value)) return value as RollsafeConfig;
-  const errors = (validator.errors ?? []).filter((e) => e.keyword !== 'anyOf');
-  const first = errors[0] ?? validator.errors?.[0];
-  throw new ConfigError(`${source}: ${describe(first)}${errors.length > 1 ? ` (and ${errors.length - 1} more problems)` : ''}`);
+  const problems: string[] = [];
+  if (!validator(value)) {
+    const all = validator.errors ?? [];
+    // A value that matches no branch of an anyOf: one problem naming what each branch accepts, not one per branch.
+    const alternatives = new Set(all.filter((e) => e.keyword === 'anyOf').map((e) => e.instancePath));
+    for (const path of alternatives) {
+      // Errors deeper inside: the value took the shape of a branch and failed in its parts; name those parts.
+      const deeper = all.filter((e) => e.instancePath.startsWith(`${path}/`) && e.keyword !== 'anyOf');
+      if (deeper.length) {
+        problems.push(...deeper.map(describe));
+        continue;
+      }
+      const accepted = all.filter((e) => e.instancePath === path && e.keyword !== 'anyOf').map(acceptedBy);
+      problems.push(`${pathName(path)} must be ${[...new Set(accepted)].join(' or ')}`);
+    }
+    const inside = (e: ErrorObject): boolean => [...alternatives].some((p) => e.instancePath === p || e.instancePath.startsWith(`${p}/`));
+    for (const error of all) if (error.keyword !== 'anyOf' && !inside(error)) problems.push(describe(error));
+    if (problems.length === 0) problems.push('invalid configuration');
+  }
+  const rules = (value as { rules?: unknown } | null)?.rules;
+  if (ruleIds && rules && typeof rules === 'object' && !Array.isArray(rules)) {
+    for (const id of Object.keys(rules)) {
+      if (!ruleIds.includes(id)) problems.push(`rules: unknown rule "${id}"${didYouMean(id, ruleIds) || '; run rollsafe explain --list'}`);
+    }
+  }
+  if (problems.length === 0) return value as RollsafeConfig;
+  const unique = [...new Set(problems)];
+  if (unique.length === 1) throw new ConfigError(`${source}: ${unique[0]}`);
+  throw new ConfigError(`${source}: ${unique.length} problems:\n${unique.map((p) => `  - ${p}`).join('\n')}`);
 }
 
-function describe(error: ErrorObject | undefined): string {
-  if (!error) return 'invalid configuration';
-  const path = error.instancePath ? error.instancePath.slice(1).replace(/\//g, '.') : '(top level)';
+/** The property names the schema allows at a JSON pointer of the config (for "did you mean"). */
+function keysAt(pointer: string): string[] {
+  let node: unknown = configSchema;
+  for (const segment of pointer.split('/').filter(Boolean)) {
+    const properties = (node as { properties?: Record<string, unknown> }).properties;
+    node = properties?.[segment];
+    if (node === undefined) return [];
+  }
+  return Object.keys((node as { properties?: Record<string, unknown> }).properties ?? {});
+}
+
+function pathName(pointer: string): string {
+  return pointer ? pointer.slice(1).replace(/\//g, '.') : '(top level)';
+}
+
+/** What one failed branch of an anyOf accepts: `one of "a", "b"`, `an array`. */
+function acceptedBy(error: ErrorObject): string {
+  if (error.keyword === 'enum') return `one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (error.keyword === 'type') {
+    const type = (error.params as { type: string }).type;
+    return `${/^[aeiou]/.test(type) ? 'an' : 'a'} ${type}`;
+  }
+  return error.message ?? 'valid';
+}
+
+function describe(error: ErrorObject): string {
+  const path = pathName(error.instancePath);
   switch (error.keyword) {
-    case 'additionalProperties':
-      return `unknown key "${[error.instancePath.slice(1).replace(/\//g, '.'), (error.params as { additionalProperty: string }).additionalProperty].filter(Boolean).join('.')}"`;
+    case 'additionalProperties': {
+      const key = (error.params as { additionalProperty: string }).additionalProperty;
+      const name = [error.instancePath.slice(1).replace(/\//g, '.'), key].filter(Boolean).join('.');
+      return `unknown key "${name}"${didYouMean(key, keysAt(error.instancePath))}`;
+    }
     case 'enum':
       return `${path} must be one of ${((error.params as { allowedValues: unknown[] }).allowedValues).map((v) => JSON.stringify(v)).join(', ')}`;
     case 'type':
@@ -72,6 +130,8 @@ export interface LoadConfigOptions {
   cacheDir?: string;
   /** false: a JS/TS config is a ConfigError instead of being executed. */
   allowCode?: boolean;
+  /** The rule ids that exist: a `rules` entry naming another is a ConfigError. */
+  ruleIds?: readonly string[];
 }
 
 export async function loadConfig(root: string, explicit?: string, options: LoadConfigOptions = {}): Promise<LoadedConfig> {
@@ -81,7 +141,7 @@ export async function loadConfig(root: string, explicit?: string, options: LoadC
         new ConfigError(`${name} is code, and ${NO_CODE_CONFIG_ENV} forbids running it: use rollsafe.config.json (or a "rollsafe" key in package.json) here`),
       );
     }
-    return readConfigFile(file, root, options.cacheDir);
+    return readConfigFile(file, root, options.cacheDir, options.ruleIds);
   };
   if (explicit) {
     const file = resolve(root, explicit);
@@ -102,13 +162,13 @@ export async function loadConfig(root: string, explicit?: string, options: LoadC
       pkg = undefined; // a broken package.json is not rollsafe's to report
     }
     if (pkg && typeof pkg === 'object' && 'rollsafe' in pkg) {
-      return { config: validateConfig((pkg as { rollsafe: unknown }).rollsafe, 'package.json "rollsafe"'), path: 'package.json' };
+      return { config: validateConfig((pkg as { rollsafe: unknown }).rollsafe, 'package.json "rollsafe"', options.ruleIds), path: 'package.json' };
     }
   }
   return { config: {}, path: null };
 }
 
-async function readConfigFile(file: string, root: string, cacheDir?: string): Promise<RollsafeConfig> {
+async function readConfigFile(file: string, root: string, cacheDir?: string, ruleIds?: readonly string[]): Promise<RollsafeConfig> {
   const name = relative(root, file).split('\\').join('/');
   if (file.endsWith('.json')) {
     let value: unknown;
@@ -118,7 +178,7 @@ async function readConfigFile(file: string, root: string, cacheDir?: string): Pr
       // V8 quotes the text around the error, line breaks included: keep the message on one line.
       throw new ConfigError(`${name}: not valid JSON (${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')})`);
     }
-    return validateConfig(value, name);
+    return validateConfig(value, name, ruleIds);
   }
   let url = pathToFileURL(file).href;
   if (/\.m?ts$/.test(file)) url = pathToFileURL(await transpileConfig(file, root, cacheDir)).href;
@@ -139,7 +199,7 @@ async function readConfigFile(file: string, root: string, cacheDir?: string): Pr
   if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ConfigError(`${name} must export a configuration object as its default export (export default defineConfig({ … }))`);
   }
-  return validateConfig(value, name);
+  return validateConfig(value, name, ruleIds);
 }
 
 /** TS configs are compiled with the TypeScript compiler ts-morph bundles, into the cache folder. */

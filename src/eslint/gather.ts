@@ -113,7 +113,8 @@ export async function gather(request: GatherRequest): Promise<unknown> {
 export async function gatherMigrations(request: MigrationsRequest): Promise<GatheredMigrations | { error: GatherError }> {
   const { root, settings } = request;
   try {
-    const loaded = await loadConfig(root, settings.config, { allowCode: !request.env[NO_CODE_CONFIG_ENV] });
+    const { rules } = await import('../../rules/index.js');
+    const loaded = await loadConfig(root, settings.config, { allowCode: !request.env[NO_CODE_CONFIG_ENV], ruleIds: rules.map((r) => r.id) });
     const config = loaded.config;
     const { sets, diagnostics } = await discoverConfiguredSets(root, config);
     // An editor often has no base at all (a fresh branch, no remote): then HEAD, so that migrations not

@@ -29,7 +29,7 @@ const cases: [name: string, files: Files, message: RegExp][] = [
   ['an async function that rejects', { 'rollsafe.config.mjs': "export default async () => { throw new Error('later'); };\n" }, /the exported function threw: later/],
   ['a function returning null', { 'rollsafe.config.mjs': 'export default () => null;\n' }, /must export a configuration object/],
   ['a key of the wrong type', { 'rollsafe.config.mjs': 'export default { pgVersion: "eighteen" };\n' }, /^rollsafe: rollsafe\.config\.mjs: pgVersion must be integer$/],
-  ['an unknown key', { 'rollsafe.config.json': '{ "migration": "db/migrations" }\n' }, /^rollsafe: rollsafe\.config\.json: unknown key "migration"$/],
+  ['an unknown key', { 'rollsafe.config.json': '{ "migration": "db/migrations" }\n' }, /^rollsafe: rollsafe\.config\.json: unknown key "migration"; did you mean "migrations"\?$/],
   ['JSON that does not parse (V8 quotes the text, line breaks included)', { 'rollsafe.config.json': '{ "migrations": [ }\n' }, /^rollsafe: rollsafe\.config\.json: not valid JSON \(.*\)$/],
   ['JSON that is not an object', { 'rollsafe.config.json': '"db/migrations"\n' }, /^rollsafe: rollsafe\.config\.json: \(top level\) must be object$/],
   ['a "rollsafe" key in package.json of the wrong shape', { 'package.json': '{ "name": "x", "rollsafe": ["db"] }\n' }, /^rollsafe: package\.json "rollsafe": \(top level\) must be object$/],

@@ -48,7 +48,7 @@ export const checkCommand: Command = {
     const pgRaw = args.values['pg-version'] as string | undefined;
     const pgVersion = pgRaw === undefined ? undefined : Number(pgRaw);
     if (pgVersion !== undefined && (!Number.isInteger(pgVersion) || pgVersion < 9 || pgVersion > 30)) throw new UsageError('--pg-version must be a Postgres major version such as 16');
-    const project = await openProject(io, { root: args.values.root as string | undefined, config: args.values.config as string | undefined });
+    const project = await openProject(io, { root: args.values.root as string | undefined, config: args.values.config as string | undefined, ruleIds: rules.map((r) => r.id) });
     const base = args.values.base as string | undefined;
     if (base !== undefined && !project.isGit) throw new UsageError(`--base needs git: ${project.gitProblem ?? `${project.root} is not a git repository`}`);
     if (args.values['print-config']) {
