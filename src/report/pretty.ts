@@ -68,7 +68,7 @@ export function formatPretty(result: CheckResult, options: PrettyOptions): strin
         });
       } else if (f.help) out.push('', `    ${c.bold('Help:')} ${f.help}`);
       const rule = result.rules.find((r) => r.id === f.rule);
-      if (rule) out.push(`    ${c.dim(`Docs: ${rule.url}`)}`);
+      if (rule) out.push(`    ${c.dim(`Docs: rollsafe explain ${rule.id} · ${rule.url}`)}`);
       out.push('');
     }
     out.push('');
@@ -136,15 +136,25 @@ function plural(n: number, word: string): string {
 }
 
 export function summaryLine(c: ChalkInstance, result: CheckResult): string {
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.filter((f) => f.severity === 'warning').length + result.diagnostics.filter((d) => d.severity !== 'info').length;
+  const findingErrors = result.findings.filter((f) => f.severity === 'error').length;
+  // A diagnostic at error severity (a statement that does not parse, a file that cannot be read) also makes the
+  // run exit 1: the summary says so, and which kinds they were, so the exit code is never a mystery.
+  const inputErrors = result.diagnostics.filter((d) => d.severity === 'error');
+  const errors = findingErrors + inputErrors.length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length + result.diagnostics.filter((d) => d.severity === 'warning').length;
   const migrationsWithFindings = new Set(result.findings.map((f) => f.migration).filter((m) => m !== null)).size;
   const calls = result.scriptCalls;
   const analysed = calls ? `, ${calls.analysed.toLocaleString('en-US')} of ${plural(calls.analysed + calls.unanalysed, 'migration call')} analysed` : '';
   const checked = `checked ${plural(result.newMigrations.length, 'new migration')} of ${plural(result.migrationCount, 'migration')}${analysed}${result.codeFileCount ? `, ${plural(result.codeFileCount, 'code file')}` : ''}`;
   const base = (result.base.ref ? `; base ${result.base.ref} (${result.base.chosenBy})` : '; no base ref') + (result.baselined ? `; ${plural(result.baselined, 'baselined finding')} not shown` : '');
   if (errors === 0 && warnings === 0) return c.green(`✔ No problems (${checked}${base})`);
-  const parts = [errors ? plural(errors, 'error') : '', warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
+  let errorPart = errors ? plural(errors, 'error') : '';
+  if (inputErrors.length) {
+    const codes = [...new Set(inputErrors.map((d) => d.code))].sort(compareStrings).join(', ');
+    const inputs = `${inputErrors.length === 1 ? 'an input' : plural(inputErrors.length, 'input')} that could not be checked: ${codes}`;
+    errorPart += findingErrors ? ` (${plural(findingErrors, 'finding')}, ${inputs})` : ` (${inputs})`;
+  }
+  const parts = [errorPart, warnings ? plural(warnings, 'warning') : ''].filter(Boolean).join(', ');
   const where = migrationsWithFindings ? ` in ${plural(migrationsWithFindings, 'migration')}` : '';
   return (errors ? c.red.bold : c.yellow.bold)(`✖ ${parts}${where}`) + c.dim(` (${checked}${base})`);
 }
