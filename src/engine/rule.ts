@@ -1,6 +1,9 @@
 import type { Rule, RuleDefinition } from './types.js';
 
-export const DOCS_BASE_URL = 'https://github.com/rollsafe/rollsafe/blob/main/docs/rules/';
+import { RULE_DOCS_URL } from '../links.js';
+
+/** Where rule pages live (see src/links.ts). */
+export const DOCS_BASE_URL = RULE_DOCS_URL;
 
 /** Declares a rule; the file name in `rules/` must equal `id`. */
 export function defineRule(definition: RuleDefinition): Rule {

@@ -8,7 +8,7 @@ import type { Rule } from 'eslint';
 import type { SourceLocation } from '../location.js';
 import { SourceText } from '../text.js';
 import type { Rule as EngineRule } from '../engine/types.js';
-import { DOCS_BASE_URL } from '../engine/rule.js';
+import { DOCS_URL } from '../links.js';
 import { rules as engineRules } from '../../rules/index.js';
 import { analyzeCode, type CodeAnalysis, type CodeProblem, type CodeRuleName } from './code-analysis.js';
 import type { PluginSettings } from './gather.js';
@@ -102,7 +102,7 @@ function codeRule(name: CodeRuleName, description: string, suggests: boolean): R
   return {
     meta: {
       type: 'problem',
-      docs: { description, recommended: true, url: `${DOCS_BASE_URL.replace(/rules\/$/, '')}eslint.md#${name}` },
+      docs: { description, recommended: true, url: `${DOCS_URL}eslint.md#${name}` },
       ...(suggests ? { hasSuggestions: true } : {}),
       schema: [],
     },
@@ -170,7 +170,7 @@ export const migrationRules: Record<string, Rule.RuleModule> = {
     docs: {
       description: 'A new migration must parse and fit the schema the earlier migrations build.',
       recommended: true,
-      url: `${DOCS_BASE_URL.replace(/rules\/$/, '')}eslint.md#valid-migration`,
+      url: `${DOCS_URL}eslint.md#valid-migration`,
     },
     schema: [],
   }),

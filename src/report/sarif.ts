@@ -8,9 +8,10 @@ import type { CheckResult } from '../engine/result.js';
 import { findingFingerprint, lineTextIn } from '../engine/baseline.js';
 import type { Finding, LiveReference, Rule, Severity } from '../engine/types.js';
 import { sanitize } from './sanitize.js';
+import { PACKAGE_URL } from '../links.js';
 
 export const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-export const INFORMATION_URI = 'https://github.com/rollsafe/rollsafe';
+export const INFORMATION_URI = PACKAGE_URL;
 /** The key of rollsafe's own fingerprint in `partialFingerprints` (GitHub adds its line hash beside it). */
 export const FINGERPRINT_KEY = 'rollsafeFindingHash/v1';
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, formatGithub, githubAnnotationsWanted } from '../../src/report/github.js';
 import { writeReport } from '../../src/report/index.js';
 import { CONTROL_CHARS, DROP_MIGRATION, emptyResult, sampleResult } from './sample-result.js';
+import { DOCS_BASE_URL } from '../../src/engine/rule.js';
 
 function capture(format: Parameters<typeof writeReport>[1], env: Record<string, string>): string {
   let out = '';
@@ -25,7 +26,7 @@ describe('github format', () => {
     );
     expect(lines[0]).toContain('%0ALive code:%0A  base release-1  src/worker/poller.ts:14:44 (read)%0A  new code  src/worker/poller.ts:13:22 (write)');
     expect(lines[0]).toContain('%0AFix: Drop the column in two releases (expand/contract).%0A  1. Stop using');
-    expect(lines[0]).toContain('%0ADocs: https://github.com/rollsafe/rollsafe/blob/main/docs/rules/dropped-column-in-use.md');
+    expect(lines[0]).toContain(`%0ADocs: ${DOCS_BASE_URL}dropped-column-in-use.md`);
     expect(lines[1]).toMatch(/^::warning file=db\/migrations\/004 index%2C "orders"\.sql,line=1,col=1,endLine=1,endColumn=57,title=rollsafe%3A require-concurrent-index::/);
     expect(lines[2]).toMatch(/^::notice file=src\/api\/users\.ts,line=7,col=10,endLine=7,endColumn=18,title=rollsafe%3A unknown-column-reference::/);
     expect(lines[3]).toMatch(/^::error file=db\/migrations\/005_broken\.sql,line=3,col=8,endLine=3,endColumn=13,title=rollsafe%3A sql-syntax::syntax error at or near "TABEL"%0Afix the statement$/);
