@@ -1,5 +1,6 @@
 import type { CheckResult } from '../engine/result.js';
 import { colorLevel, painter } from './color.js';
+import { formatCompact } from './compact.js';
 import { formatGithub, githubAnnotationsWanted } from './github.js';
 import { formatGitlab } from './gitlab.js';
 import { formatJson } from './json.js';
@@ -8,7 +9,7 @@ import { formatPretty } from './pretty.js';
 import { sanitizeJson } from './sanitize.js';
 import { formatSarif } from './sarif.js';
 
-export const FORMATS = ['pretty', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
+export const FORMATS = ['pretty', 'compact', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 export type FormatName = (typeof FORMATS)[number];
 
 export interface ReportTarget {
@@ -23,6 +24,9 @@ export interface ReportOptions {
 
 export function writeReport(result: CheckResult, format: FormatName, out: ReportTarget, env: Readonly<Record<string, string | undefined>>, options: ReportOptions = {}): void {
   switch (format) {
+    case 'compact':
+      out.write(formatCompact(result));
+      return;
     case 'json':
       out.write(sanitizeJson(formatJson(result)));
       return;
