@@ -99,3 +99,14 @@ describe('the summary says what made the run exit 1', () => {
     expect(summary).not.toMatch(/warning/);
   });
 });
+
+describe('rollsafe explain', () => {
+  it('a misspelled rule id offers the closest rule; a word offers the rules that contain it', async () => {
+    const root = repo().root;
+    expect((await rollsafe(root, ['explain', 'requre-lock-timeout'])).stderr).toBe('rollsafe: explain: no rule "requre-lock-timeout"; did you mean "require-lock-timeout"?\n');
+    expect((await rollsafe(root, ['explain', 'timeout'])).stderr).toBe('rollsafe: explain: no rule "timeout"; did you mean require-lock-timeout, require-statement-timeout?\n');
+    const none = await rollsafe(root, ['explain', 'zzz']);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe('rollsafe: explain: no rule "zzz"; run rollsafe explain --list\n');
+  });
+});

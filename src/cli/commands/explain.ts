@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { UsageError } from '../io.js';
 import { findRule, rules } from '../../../rules/index.js';
 import { renderRuleDoc } from '../../report/rule-docs.js';
+import { didYouMean } from '../../suggest.js';
 
 export const explainCommand: Command = {
   name: 'explain',
@@ -20,8 +21,11 @@ export const explainCommand: Command = {
     if (!id) throw new UsageError('explain: name a rule, e.g. rollsafe explain dropped-column-in-use (or --list)');
     const rule = findRule(id);
     if (!rule) {
-      const close = rules.filter((r) => r.id.includes(id) || id.includes(r.id.split('-')[0]!)).map((r) => r.id);
-      throw new UsageError(`explain: no rule "${id}"${close.length ? `; did you mean ${close.slice(0, 3).join(', ')}?` : '; run rollsafe explain --list'}`);
+      const ids = rules.map((r) => r.id);
+      // A typo first; else rules whose id contains the word (`explain timeout`).
+      const containing = ids.filter((r) => r.includes(id)).slice(0, 3);
+      const hint = didYouMean(id, ids) || (containing.length ? `; did you mean ${containing.join(', ')}?` : '; run rollsafe explain --list');
+      throw new UsageError(`explain: no rule "${id}"${hint}`);
     }
     io.stdout.write(renderRuleDoc(rule));
     return 0;
