@@ -7,7 +7,7 @@ import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { GitError } from '../git.js';
 import { ROLLSAFE_VERSION } from '../version.js';
 import { sanitize } from '../report/sanitize.js';
-import { didYouMean } from '../suggest.js';
+import type { didYouMean } from '../suggest.js';
 
 export const VERSION = ROLLSAFE_VERSION;
 
@@ -56,13 +56,13 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     const named = commands.find((c) => c.name === first);
     if (named) return await runCommand(named, argv.slice(1), io);
     if (first.startsWith('-') || !defaultCommand) {
-      if (!defaultCommand) throw new UsageError(`unknown command "${first}"${didYouMean(first, commands.map((c) => c.name))}; run rollsafe --help`);
+      if (!defaultCommand) throw new UsageError(`unknown command "${first}"${(await suggest())(first, commands.map((c) => c.name))}; run rollsafe --help`);
       return await runCommand(defaultCommand, argv, io);
     }
     // A positional that is not a command: files for the default command (check), if it looks like a path.
     if (/[./\\]/.test(first)) return await runCommand(defaultCommand, argv, io);
     const names = commands.map((c) => c.name);
-    throw new UsageError(`unknown command "${first}"${didYouMean(first, names) || `; commands are ${names.join(', ')}`}`);
+    throw new UsageError(`unknown command "${first}"${(await suggest())(first, names) || `; commands are ${names.join(', ')}`}`);
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`rollsafe: ${sanitize(error.message)}\n`);
@@ -75,6 +75,11 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     }
     throw error;
   }
+}
+
+/** "Did you mean", loaded only on a mistake: `--version` and every correct command line never load it. */
+async function suggest(): Promise<typeof didYouMean> {
+  return (await import('../suggest.js')).didYouMean;
 }
 
 async function runCommand(command: Command, argv: string[], io: CliIO): Promise<number> {
@@ -96,7 +101,7 @@ async function runCommand(command: Command, argv: string[], io: CliIO): Promise<
     // node:util's parseArgs names the unknown option: offer the closest one of this command.
     const unknown = (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-{1,2}[^'\s=]+)/.exec(message)?.[1] : undefined;
     if (unknown?.startsWith('--')) {
-      const suggestion = didYouMean(unknown.slice(2), Object.keys(command.options));
+      const suggestion = (await suggest())(unknown.slice(2), Object.keys(command.options));
       if (suggestion) message += suggestion.replace(/"([^"]+)"/, '"--$1"');
     }
     if (!/did you mean/.test(message)) message += ` (rollsafe ${command.name} --help lists the options)`;

@@ -65,13 +65,18 @@ interface Pack {
   unwanted?: Record<string, string[] | 0>;
 }
 
-let moduleFingerprint: string | undefined;
+const moduleFingerprints = new Map<string, string>();
 
-/** Size and mtime of every module of the code and SQL stages: a change to an extractor invalidates the cache. */
-function fingerprintModules(): string {
-  if (moduleFingerprint !== undefined) return moduleFingerprint;
+/**
+ * Size and mtime of every module of the named stages (folders of src/, e.g. `code`, `sql`): a change to one of
+ * them invalidates what a cache built with them holds.
+ */
+export function moduleFingerprint(stages: readonly string[]): string {
+  const id = stages.join(',');
+  const known = moduleFingerprints.get(id);
+  if (known !== undefined) return known;
   const hash = createHash('sha1');
-  const here = dirname(fileURLToPath(import.meta.url));
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..');
   const visit = (dir: string): void => {
     let names: string[];
     try {
@@ -90,12 +95,16 @@ function fingerprintModules(): string {
       }
     }
   };
-  visit(here);
-  visit(join(here, '..', 'sql'));
-  moduleFingerprint = hash.digest('hex');
-  return moduleFingerprint;
+  for (const stage of stages) visit(join(src, stage));
+  const digest = hash.digest('hex');
+  moduleFingerprints.set(id, digest);
+  return digest;
 }
 
+/** Size and mtime of every module of the code and SQL stages: a change to an extractor invalidates the cache. */
+function fingerprintModules(): string {
+  return moduleFingerprint(['code', 'sql']);
+}
 
 /** The version key of cached facts: rollsafe version, extractor names, code-stage module fingerprint. */
 export function cacheVersion(extractors: readonly Pick<Extractor, 'name'>[]): string {

@@ -9,7 +9,8 @@ import { git, GitError } from '../git.js';
 import { chooseBase, discoverConfiguredSets, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
-import { loadMigrationReaders, replaySet } from '../schema/history.js';
+import { loadMigrationReaders } from '../schema/history.js';
+import { replayWithSnapshots, SchemaSnapshots } from './schema-snapshot.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
@@ -64,12 +65,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const searchPath = config.searchPath ?? ['public'];
   // Migrations that are not new read the same on every run: their Changes come from the cache.
   const migrationCache = new MigrationCache(options.root, options.cacheDir);
+  // And the schema they build is kept too: a warm run replays only what follows the longest known prefix.
+  const snapshots = new SchemaSnapshots(options.root, options.cacheDir);
+  const historicNames = new Set<string>();
   const texts = new Map<string, string>();
   const prepared: PreparedSet[] = [];
   let migrationCount = 0;
   const scriptCalls = { analysed: 0, unanalysed: 0 };
   for (const set of sets) {
-    const history = replaySet(set, { searchPath, known: (m) => (newPaths.has(m.path) ? undefined : migrationCache.get(m, searchPath)) });
+    const history = replayWithSnapshots(set, {
+      searchPath,
+      isNew: (m) => newPaths.has(m.path),
+      known: (m) => migrationCache.get(m, searchPath),
+      snapshots,
+    });
+    for (const name of history.names) historicNames.add(name);
     const parsed = history.read;
     const replayed = history.replay;
     migrationCount += parsed.length;
@@ -100,6 +110,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   migrationCache.save();
+  snapshots.prune();
 
   const rules = configureRules(options.rules, config);
   const needsCode = newPaths.size > 0 && rules.some((r) => r.rule.family === 'code-aware');
@@ -107,14 +118,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let codeFileCount = 0;
   const codeSuppressions = new Map<string, Map<string, CodeSuppression[]>>();
   if (needsCode) {
-    const knownNames = new Set<string>();
-    for (const set of prepared) {
-      const last = set.migrations[set.migrations.length - 1];
-      if (!last) continue;
-      for (const t of last.after.tables.values()) knownNames.add(t.name);
-      for (const m of set.migrations) for (const t of m.before.tables.values()) knownNames.add(t.name);
-    }
-    const scanned = await scanLiveSources(options, sets, base.ref, [...knownNames]);
+    const scanned = await scanLiveSources(options, sets, base.ref, [...historicNames]);
     live = scanned.live;
     codeFileCount = scanned.fileCount;
     diagnostics.push(...scanned.diagnostics);

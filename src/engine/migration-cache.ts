@@ -56,7 +56,8 @@ export class MigrationCache {
   /** Keeps the entries this run used (deleted migrations drop out). Never throws: a cache that cannot be written is no cache. */
   save(): void {
     if (!this.file || !this.dir) return;
-    if (!this.dirty && this.used.size === this.load().size) return;
+    // A run that read nothing from it (the schema snapshots covered the history) leaves it as it is.
+    if (!this.dirty && (this.used.size === 0 || this.used.size === this.load().size)) return;
     const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });

@@ -131,8 +131,13 @@ function referenceLines(c: ChalkInstance, finding: Finding, codeOnly: boolean): 
   return lines;
 }
 
+/** `1,629`: thousands grouped as en-US does, without loading Intl's locale data (a fifth of a second). */
+export function grouped(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  return `${grouped(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export function summaryLine(c: ChalkInstance, result: CheckResult): string {
@@ -144,7 +149,7 @@ export function summaryLine(c: ChalkInstance, result: CheckResult): string {
   const warnings = result.findings.filter((f) => f.severity === 'warning').length + result.diagnostics.filter((d) => d.severity === 'warning').length;
   const migrationsWithFindings = new Set(result.findings.map((f) => f.migration).filter((m) => m !== null)).size;
   const calls = result.scriptCalls;
-  const analysed = calls ? `, ${calls.analysed.toLocaleString('en-US')} of ${plural(calls.analysed + calls.unanalysed, 'migration call')} analysed` : '';
+  const analysed = calls ? `, ${grouped(calls.analysed)} of ${plural(calls.analysed + calls.unanalysed, 'migration call')} analysed` : '';
   const checked = `checked ${plural(result.newMigrations.length, 'new migration')} of ${plural(result.migrationCount, 'migration')}${analysed}${result.codeFileCount ? `, ${plural(result.codeFileCount, 'code file')}` : ''}`;
   const base = (result.base.ref ? `; base ${result.base.ref} (${result.base.chosenBy})` : '; no base ref') + (result.baselined ? `; ${plural(result.baselined, 'baselined finding')} not shown` : '');
   if (errors === 0 && warnings === 0) return c.green(`✔ No problems (${checked}${base})`);

@@ -353,7 +353,7 @@ describe('usage errors exit 2 with one clear line', () => {
     const r = scenario({ 'rollsafe.config.json': '{ "deployModle": "after-deploy" }', 'db/migrations/001.sql': 'CREATE TABLE t (id int);\n' }, {});
     const { code, stderr } = await rollsafe(r.root, ['check']);
     expect(code).toBe(2);
-    expect(stderr).toBe('rollsafe: rollsafe.config.json: unknown key "deployModle"\n');
+    expect(stderr).toBe('rollsafe: rollsafe.config.json: unknown key "deployModle"; did you mean "deployModel"?\n');
   });
 });
 
