@@ -136,8 +136,9 @@ function plural(n: number, word: string): string {
 }
 
 export function summaryLine(c: ChalkInstance, result: CheckResult): string {
-  const errors = result.findings.filter((f) => f.severity === 'error').length;
-  const warnings = result.findings.filter((f) => f.severity === 'warning').length + result.diagnostics.filter((d) => d.severity !== 'info').length;
+  // An error diagnostic (a base file git could not give, under CI) fails the run like an error finding: say so.
+  const errors = result.findings.filter((f) => f.severity === 'error').length + result.diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = result.findings.filter((f) => f.severity === 'warning').length + result.diagnostics.filter((d) => d.severity === 'warning').length;
   const migrationsWithFindings = new Set(result.findings.map((f) => f.migration).filter((m) => m !== null)).size;
   const calls = result.scriptCalls;
   const analysed = calls ? `, ${calls.analysed.toLocaleString('en-US')} of ${plural(calls.analysed + calls.unanalysed, 'migration call')} analysed` : '';

@@ -206,7 +206,7 @@ describe('generated repositories', () => {
           rmSync(root, { recursive: true, force: true });
         }
       },
-      { seed: 1501, sample: 1, full: 400 },
+      { seed: 1501, sample: 1, full: 200 },
     );
   }, 600_000);
 });
