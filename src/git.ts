@@ -4,9 +4,9 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { devNull } from 'node:os';
-import { delimiter, isAbsolute, join, sep } from 'node:path';
+import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
 
 export type GitErrorCode = 'git-missing' | 'not-a-repository' | 'bare-repository' | 'no-work-tree' | 'unknown-ref' | 'missing-directory' | 'output-too-large' | 'failed';
 
@@ -172,8 +172,9 @@ export function gitSync(args: readonly string[], cwd: string): string | null {
 
 /** The top-level directory of the repository containing `cwd`. */
 export async function repoRoot(cwd: string): Promise<string> {
+  let top: string;
   try {
-    return (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
+    top = (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
   } catch (error) {
     if (!(error instanceof GitError) || error.code !== 'no-work-tree') throw error;
     // No working tree: say which of the two it is, rather than "not a git repository".
@@ -182,6 +183,26 @@ export async function repoRoot(cwd: string): Promise<string> {
     if (inGitDir === 'true') throw new GitError('no-work-tree', `${cwd} is inside a .git folder, not in a working tree`, 'run rollsafe from the working tree');
     throw error;
   }
+  // core.worktree in the repository's config (or GIT_WORK_TREE) can make any folder the working tree (`/`,
+  // a home folder): rollsafe would read code and configuration from there. The working tree must contain
+  // the folder rollsafe runs in.
+  if (!within(realpathOr(cwd), realpathOr(top))) {
+    throw new GitError('no-work-tree', `${cwd} is outside its repository's working tree (${top}: core.worktree or GIT_WORK_TREE points elsewhere)`, 'run rollsafe from the working tree, or remove core.worktree from .git/config');
+  }
+  return top;
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function within(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** Whether the repository is a shallow clone (history cut off, so old refs may be absent). */

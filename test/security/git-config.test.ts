@@ -212,3 +212,23 @@ describe('a repository whose git configuration names programs', () => {
     expect(ranDuringRollsafe).toEqual([]);
   });
 });
+
+describe('a repository whose core.worktree points out of it', () => {
+  it('is not read: rollsafe neither scans that folder nor loads a configuration from it', async () => {
+    const elsewhere = join(outside, 'elsewhere');
+    mkdirSync(join(elsewhere, 'src'), { recursive: true });
+    writeFileSync(join(elsewhere, 'rollsafe.config.mjs'), `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(join(markers, 'core.worktree'))}, 'ran');\nexport default {};\n`);
+    const g = incidentRepo({}, {}, 'rollsafe-gitconfig-worktree-');
+    repos.push(g);
+    // Control: plain git takes the other folder for the working tree.
+    g.git('config', 'core.worktree', elsewhere);
+    expect(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: g.root, encoding: 'utf8' }).trim()).toBe(elsewhere);
+    const run = await runCli(g.root, ['check', '--base', 'base']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`is outside its repository's working tree (${elsewhere}: core.worktree or GIT_WORK_TREE points elsewhere)`);
+    const refs = await runCli(g.root, ['refs', 'jobs']);
+    expect(refs.stderr).toBe('');
+    expect(refs.stdout).toMatch(/src\/poller\.ts:3/);
+    expect(ran()).not.toContain('core.worktree');
+  });
+});
