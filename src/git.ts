@@ -2,12 +2,13 @@
  * The one place that runs git. Everything is read-only: rollsafe reads refs with `ls-tree` and one
  * long-lived `cat-file --batch` process, never a checkout, never a temp directory.
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, statSync } from 'node:fs';
-import { delimiter, isAbsolute, join, sep } from 'node:path';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
+import { devNull } from 'node:os';
+import { delimiter, isAbsolute, join, relative, sep } from 'node:path';
 
-export type GitErrorCode = 'git-missing' | 'not-a-repository' | 'unknown-ref' | 'missing-directory' | 'output-too-large' | 'failed';
+export type GitErrorCode = 'git-missing' | 'not-a-repository' | 'bare-repository' | 'no-work-tree' | 'unknown-ref' | 'missing-directory' | 'output-too-large' | 'failed';
 
 /** A git failure, with a message a person understands and, when there is one, the next step. */
 export class GitError extends Error {
@@ -24,13 +25,62 @@ export class GitError extends Error {
 export interface GitOptions {
   /** Largest stdout accepted, in bytes (default 64 MiB). */
   maxBuffer?: number;
+  /** Leave core.hooksPath as the repository sets it (only `init`, which asks where hooks go; git runs none). */
+  keepHooksPath?: boolean;
 }
 
 const DEFAULT_MAX_BUFFER = 64 * 1024 * 1024;
 
-// Read-only commands must not take the index lock (others may be committing), and messages must be parseable.
-function gitEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_TERMINAL_PROMPT: '0' };
+/**
+ * The overrides every git command runs with, so that nothing in the repository's configuration (`.git/config`
+ * and every file it includes) makes git run a program, take a lock, or reach the network. `-c` is the command
+ * line level, which git reads last: for these single-valued keys (and credential.helper, whose empty value
+ * empties the list) it beats every file, included ones too.
+ * See docs/security.md ("What rollsafe runs") for what each one does and the test that proves it.
+ */
+export const HARDENING_CONFIG: readonly string[] = [
+  // ls-files and diff --cached would ask the fsmonitor hook (a program the repository names) what changed.
+  'core.fsmonitor=false',
+  // No hook can run: git looks for them in a folder that cannot exist.
+  `core.hooksPath=${devNull}`,
+  // `cat` is git's word for "no pager" (stdout is a pipe anyway, and --no-pager says so again).
+  'core.pager=cat',
+  // Credentials and transports: an empty helper list, no askpass, every protocol refused (GIT_ALLOW_PROTOCOL
+  // below refuses them too), so no ssh command, remote helper or credential helper is ever started.
+  'credential.helper=',
+  'core.askPass=',
+  'protocol.allow=never',
+];
+
+/** The git command line: the overrides, then the command, with the flags that keep a diff from running a driver. */
+function hardenedArgs(args: readonly string[], options: GitOptions): string[] {
+  const config = options.keepHooksPath ? HARDENING_CONFIG.filter((c) => !c.startsWith('core.hooksPath=')) : HARDENING_CONFIG;
+  const global = ['--no-pager', '--no-optional-locks', ...config.flatMap((c) => ['-c', c])];
+  const [command, ...rest] = args;
+  // A diff runs diff.external, diff.<driver>.command and textconv unless told not to.
+  if (command === 'diff') return [...global, command, '--no-ext-diff', '--no-textconv', ...rest];
+  return [...global, ...args];
+}
+
+/**
+ * The environment of every git command: no index lock (others may be committing), parseable messages, no
+ * prompt, no askpass program, no transport at all, and no lazy fetch of a partial clone's missing objects
+ * (GIT_NO_LAZY_FETCH, git >= 2.44; older git is kept from fetching by reading only what is present, and by
+ * GIT_ALLOW_PROTOCOL refusing every transport should it try). The user's own environment is otherwise kept:
+ * GIT_DIR and GIT_INDEX_FILE are how a pre-commit hook tells git which index to read.
+ */
+export function gitEnv(): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    GIT_OPTIONAL_LOCKS: '0',
+    LC_ALL: 'C',
+    GIT_TERMINAL_PROMPT: '0',
+    GIT_ASKPASS: '',
+    SSH_ASKPASS: '',
+    GIT_ALLOW_PROTOCOL: '',
+    GIT_NO_LAZY_FETCH: '1',
+    GIT_PAGER: 'cat',
+  };
 }
 
 let gitPath: string | undefined;
@@ -68,7 +118,7 @@ function checkCwd(cwd: string): void {
 function classify(stderr: string, args: readonly string[], cwd: string): GitError {
   const first = stderr.split('\n').find((l) => l.trim() !== '')?.replace(/^(fatal|error): /, '') ?? `git ${args[0] ?? ''} failed`;
   if (/must be run in a work tree/i.test(stderr)) {
-    return new GitError('not-a-repository', `${cwd} is a bare git repository (no working tree)`, 'run rollsafe in a clone with a working tree');
+    return new GitError('no-work-tree', `${cwd} is not in a working tree (a bare repository, or inside .git)`, 'run rollsafe in a clone with a working tree');
   }
   if (/not a git repository/i.test(stderr)) {
     return new GitError('not-a-repository', `${cwd} is not inside a git repository`, 'run rollsafe from your repository, or pass --root <dir>');
@@ -94,7 +144,7 @@ export function gitBuffer(args: readonly string[], cwd: string, options: GitOpti
       return;
     }
     const maxBuffer = options.maxBuffer ?? DEFAULT_MAX_BUFFER;
-    execFile(gitBinary(), [...args], { cwd, env: gitEnv(), maxBuffer, encoding: 'buffer', windowsHide: true }, (error, stdout, stderr) => {
+    execFile(gitBinary(), hardenedArgs(args, options), { cwd, env: gitEnv(), maxBuffer, encoding: 'buffer', windowsHide: true }, (error, stdout, stderr) => {
       if (!error) {
         resolve(stdout);
         return;
@@ -108,10 +158,51 @@ export function gitBuffer(args: readonly string[], cwd: string, options: GitOpti
   });
 }
 
+/**
+ * Synchronous `git()`, for the ESLint plugin (rules are synchronous). Same overrides and environment;
+ * stdout, or null when git fails or is missing.
+ */
+export function gitSync(args: readonly string[], cwd: string): string | null {
+  try {
+    return execFileSync(gitBinary(), hardenedArgs(args, {}), { cwd, env: gitEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], windowsHide: true });
+  } catch {
+    return null;
+  }
+}
+
 /** The top-level directory of the repository containing `cwd`. */
 export async function repoRoot(cwd: string): Promise<string> {
-  const out = await git(['rev-parse', '--show-toplevel'], cwd);
-  return out.trim();
+  let top: string;
+  try {
+    top = (await git(['rev-parse', '--show-toplevel'], cwd)).trim();
+  } catch (error) {
+    if (!(error instanceof GitError) || error.code !== 'no-work-tree') throw error;
+    // No working tree: say which of the two it is, rather than "not a git repository".
+    const [bare, inGitDir] = (await git(['rev-parse', '--is-bare-repository', '--is-inside-git-dir'], cwd).catch(() => '')).split('\n').map((l) => l.trim());
+    if (bare === 'true') throw new GitError('bare-repository', `${cwd} is a bare git repository (it has no working tree)`, 'run rollsafe in a clone of it: git clone <this folder> <dir>');
+    if (inGitDir === 'true') throw new GitError('no-work-tree', `${cwd} is inside a .git folder, not in a working tree`, 'run rollsafe from the working tree');
+    throw error;
+  }
+  // core.worktree in the repository's config (or GIT_WORK_TREE) can make any folder the working tree (`/`,
+  // a home folder): rollsafe would read code and configuration from there. The working tree must contain
+  // the folder rollsafe runs in.
+  if (!within(realpathOr(cwd), realpathOr(top))) {
+    throw new GitError('no-work-tree', `${cwd} is outside its repository's working tree (${top}: core.worktree or GIT_WORK_TREE points elsewhere)`, 'run rollsafe from the working tree, or remove core.worktree from .git/config');
+  }
+  return top;
+}
+
+function realpathOr(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
+
+function within(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /** Whether the repository is a shallow clone (history cut off, so old refs may be absent). */
@@ -147,10 +238,24 @@ export async function requireRef(cwd: string, ref: string): Promise<string> {
       ),
     );
   }
+  const kind = await objectKind(cwd, ref);
+  if (kind && kind !== 'commit') {
+    const what = kind === 'tag' ? 'a tag of something other than a commit' : `a ${kind}, not a commit`;
+    return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" is ${what}`, 'pass a commit, branch or tag of the release still running (a tree or blob id names contents, not a release)'));
+  }
   const remotes = (await git(['remote'], cwd).catch(() => '')).split('\n').filter(Boolean);
   const remote = remotes.find((r) => ref.startsWith(`${r}/`)) ?? (ref.startsWith('origin/') ? 'origin' : undefined);
   const fetch = remote ? `git fetch ${remote} ${ref.slice(remote.length + 1)}` : `git fetch origin ${ref}`;
   return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" does not exist in this repository`, `check the name, or fetch it (${fetch})`));
+}
+
+/** What `ref` names when it is not a commit (`tree`, `blob`, `tag`), or null when it names nothing. */
+async function objectKind(cwd: string, ref: string): Promise<string | null> {
+  if (ref === '' || ref.startsWith('-') || /[\0\n]/.test(ref)) return null;
+  const sha = (await git(['rev-parse', '--verify', '--quiet', '--end-of-options', ref], cwd).catch(() => '')).trim();
+  if (!OBJECT_ID.test(sha)) return null;
+  const kind = (await git(['cat-file', '-t', sha], cwd).catch(() => '')).trim();
+  return kind === '' ? null : kind;
 }
 
 export interface TreeEntry {
@@ -166,12 +271,47 @@ export interface TreeEntry {
 
 /**
  * Every blob under `ref` (recursive, paths from the repository root), optionally limited to `paths`
- * (pathspecs relative to the root).
+ * (pathspecs relative to the root), with sizes unless `sizes: false`.
  */
-export async function lsTree(cwd: string, ref: string, paths: readonly string[] = []): Promise<TreeEntry[]> {
+export async function lsTree(cwd: string, ref: string, paths: readonly string[] = [], options: { sizes?: boolean } = {}): Promise<TreeEntry[]> {
   const sha = await requireRef(cwd, ref);
-  const out = await git(['ls-tree', '-r', '-z', '-l', '--full-tree', sha, '--', ...paths], cwd, { maxBuffer: 512 * 1024 * 1024 });
+  // Sizes (-l) make git look every blob up, which a partial clone cannot do without fetching: ask only when needed.
+  const out = await git(['ls-tree', '-r', '-z', ...(options.sizes === false ? [] : ['-l']), '--full-tree', sha, '--', ...paths], cwd, { maxBuffer: 512 * 1024 * 1024 });
   return parseLsTree(out);
+}
+
+// Whether a repository is a partial clone does not change while a process runs.
+const partialClones = new Map<string, Promise<boolean>>();
+
+/**
+ * Whether the repository is a partial clone (`git clone --filter=…`): objects it lacks would be fetched from
+ * a promisor remote the moment a command asks for them. Read from its configuration, which runs nothing.
+ */
+export function isPartialClone(cwd: string): Promise<boolean> {
+  let known = partialClones.get(cwd);
+  if (!known) {
+    known = git(['config', '-z', '--get-regexp', '^(remote\\..*\\.promisor|extensions\\.partialclone)$'], cwd).then(
+      (out) => out.split('\0').some((record) => record !== '' && !/\n(false|no|off|0)$/i.test(record)),
+      // git config exits 1 when no key matches.
+      (error: unknown) => {
+        if (error instanceof GitError && error.code === 'failed') return false;
+        throw error;
+      },
+    );
+    partialClones.set(cwd, known);
+  }
+  return known;
+}
+
+/**
+ * The objects reachable from `commit`'s tree that the object store does not have, listed without fetching
+ * any (`rev-list --missing=print` never fetches, on every git version that has it: 2.17 and later).
+ */
+export async function missingObjects(cwd: string, commit: string): Promise<Set<string>> {
+  const out = await git(['rev-list', '--objects', '--no-walk', '--missing=print', commit], cwd, { maxBuffer: 512 * 1024 * 1024 });
+  const missing = new Set<string>();
+  for (const line of out.split('\n')) if (line.startsWith('?')) missing.add(line.slice(1).trim());
+  return missing;
 }
 
 /** Parses `git ls-tree -r -z -l` output: `<mode> <type> <sha> <size>\t<path>\0`. */
@@ -230,7 +370,7 @@ export class CatFileBatch {
 
   constructor(cwd: string) {
     checkCwd(cwd);
-    this.child = spawn(gitBinary(), ['cat-file', '--batch'], { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+    this.child = spawn(gitBinary(), hardenedArgs(['cat-file', '--batch'], {}), { cwd, env: gitEnv(), stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
     let stderr = '';
     this.child.stderr.on('data', (chunk: Buffer) => {
       if (stderr.length < 4096) stderr += chunk.toString('utf8');

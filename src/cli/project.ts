@@ -26,9 +26,10 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
     if (options.root) isGit = realpathSync(top) === realpathSync(start);
     else root = top;
   } catch (error) {
-    if (!(error instanceof GitError) || (error.code !== 'not-a-repository' && error.code !== 'git-missing')) throw error;
+    if (!(error instanceof GitError) || !['not-a-repository', 'bare-repository', 'no-work-tree', 'git-missing'].includes(error.code)) throw error;
     isGit = false;
-    if (error.code === 'git-missing') gitProblem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
+    // A folder outside any repository is the plain case; git missing or a repository without a working tree is said.
+    if (error.code !== 'not-a-repository') gitProblem = `${error.message}${error.hint ? ` (${error.hint})` : ''}`;
   }
   try {
     return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config, { allowCode: !io.env[NO_CODE_CONFIG_ENV], ...(options.ruleIds ? { ruleIds: options.ruleIds } : {}) }) };

@@ -56,8 +56,10 @@ export interface ScanStats {
   parsed: number;
   /** Files whose facts came from the cache. */
   cached: number;
-  /** Selected files no extractor wanted (or too large, binary, generated). */
+  /** Selected files no extractor wanted (or too large, binary, generated, unreadable). */
   skipped: number;
+  /** Selected files that could not be read (a blob missing from the repository, a read error): not scanned. */
+  unreadable: number;
   /** Bytes read. */
   bytes: number;
   ms: number;
@@ -107,7 +109,7 @@ interface MemoValue {
 export async function scanSource(root: string, source: CodeSource, options: ScanOptions): Promise<ScanResult> {
   const started = performance.now();
   const manifest = manifestOf(options.extractors);
-  const stats: ScanStats = { files: 0, parsed: 0, cached: 0, skipped: 0, bytes: 0, ms: 0 };
+  const stats: ScanStats = { files: 0, parsed: 0, cached: 0, skipped: 0, unreadable: 0, bytes: 0, ms: 0 };
   const diagnostics: Diagnostic[] = [];
   const selection = new FileSelection({
     extractors: [{ extraExtensions: [...manifest.extraExtensions] }],
@@ -185,7 +187,7 @@ export async function scanSource(root: string, source: CodeSource, options: Scan
             references: hit.references,
             diagnostics: hit.diagnostics,
             suppressions: new Map(hit.suppressions),
-            stats: { files: list.length, parsed: 0, cached: s.parsed + s.cached, skipped: s.skipped, bytes: stats.bytes, ms: Math.round(performance.now() - started) },
+            stats: { files: list.length, parsed: 0, cached: s.parsed + s.cached, skipped: s.skipped, unreadable: 0, bytes: stats.bytes, ms: Math.round(performance.now() - started) },
           };
         }
       }
@@ -228,13 +230,19 @@ export async function scanSource(root: string, source: CodeSource, options: Scan
       if ('error' in result) {
         diagnostics.push(readFailure(file, result.error));
         stats.skipped++;
+        stats.unreadable++;
         memoUsable = false;
         continue;
       }
       const bytes = result.bytes;
       if (bytes === null) {
         // A vanished worktree file is simply gone; a blob missing from a ref is a broken or partial clone.
-        if (file.sha) diagnostics.push(missingBlob(file, source));
+        if (file.sha) {
+          diagnostics.push(missingBlob(file, source));
+          stats.unreadable++;
+          // The listing names the blob, so a memo would stand for its content: the next run must read it again.
+          memoUsable = false;
+        }
         stats.skipped++;
         continue;
       }
@@ -431,6 +439,6 @@ function missingBlob(file: SourceFile, source: CodeSource): Diagnostic {
     severity: 'warning',
     message: `${file.path} at ${source.label} is not in the local repository (blob ${file.sha!.slice(0, 10)}); its references are missing`,
     location: fileStart(file.path),
-    hint: 'a partial or shallow clone may lack it: fetch the ref fully (git fetch --unshallow, or --filter=blob:none off)',
+    hint: 'a partial clone (--filter) or a damaged object store lacks it, and rollsafe never fetches: clone without --filter, or fetch it (git fetch --refetch origin)',
   };
 }

@@ -5,7 +5,7 @@
 import { lstatSync, readFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CatFileBatch, git, GitError, parseLsTree, requireRef } from '../git.js';
+import { CatFileBatch, git, GitError, isPartialClone, missingObjects, parseLsTree, requireRef } from '../git.js';
 import type { FileStat } from './cache.js';
 import type { FileSelection } from './files.js';
 
@@ -83,7 +83,7 @@ export async function worktreeSource(root: string): Promise<CodeSource> {
         const out = await git(['ls-files', '-z', '--cached', '--others', '--exclude-standard', '-x', 'node_modules', '-x', '.git'], root, { maxBuffer: 512 * 1024 * 1024 });
         paths = [...new Set(out.split('\0').filter((p) => p !== ''))];
       } catch (error) {
-        if (!(error instanceof GitError) || (error.code !== 'not-a-repository' && error.code !== 'git-missing')) throw error;
+        if (!(error instanceof GitError) || !['not-a-repository', 'bare-repository', 'no-work-tree', 'git-missing'].includes(error.code)) throw error;
       }
       paths ??= await walk(root, selection);
       const files: SourceFile[] = [];
@@ -144,13 +144,23 @@ export async function refSource(root: string, ref: string): Promise<CodeSource> 
   const commit = await requireRef(root, ref);
   const { prefix, format } = await repositoryOf(root);
   let batch: CatFileBatch | undefined;
+  let partial: boolean | undefined;
+  let missing = new Set<string>();
+  const knowMissing = async (): Promise<void> => {
+    if (partial !== undefined) return;
+    partial = await isPartialClone(root);
+    if (partial) missing = await missingObjects(root, commit);
+  };
   return {
     label: `${ref} (${commit.slice(0, 7)})`,
     cacheName: `ref-${commit}`,
     hashFormat: format,
     async list(selection) {
+      // In a partial clone, sizes (-l) and reads of blobs it lacks would make git fetch them: the blobs it
+      // lacks are found first without fetching, and never asked for (read() answers null: a diagnostic).
+      await knowMissing();
       // The commit is resolved already (lsTree() would resolve it again).
-      const out = await git(['ls-tree', '-r', '-z', '-l', '--full-tree', commit, '--', ...(prefix ? [prefix] : [])], root, { maxBuffer: 512 * 1024 * 1024 });
+      const out = await git(['ls-tree', '-r', '-z', ...(partial === true ? [] : ['-l']), '--full-tree', commit, '--', ...(prefix ? [prefix] : [])], root, { maxBuffer: 512 * 1024 * 1024 });
       const entries = parseLsTree(out);
       const files: SourceFile[] = [];
       for (const entry of entries) {
@@ -163,8 +173,10 @@ export async function refSource(root: string, ref: string): Promise<CodeSource> 
       }
       return files.sort(byPath);
     },
-    read(file) {
-      if (!file.sha) return Promise.resolve(null);
+    async read(file) {
+      if (!file.sha) return null;
+      await knowMissing();
+      if (missing.has(file.sha)) return null;
       batch ??= new CatFileBatch(root);
       return batch.read(file.sha);
     },

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import { git, GitError } from '../git.js';
-import { chooseBase, discoverConfiguredSets, migrationsNotAt, type BaseChoice } from './inputs.js';
+import { chooseBase, discoverConfiguredSets, isCi, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
 import { loadMigrationReaders } from '../schema/history.js';
@@ -230,11 +230,16 @@ async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSe
     knownNames,
   };
   const result: ScannedLive = { live: [], fileCount: 0, diagnostics: [], suppressions: new Map() };
+  const ci = isCi(options.env);
   const add = (name: string, ref: string | null, label: string, scan: Awaited<ReturnType<typeof scanWorktree>>): void => {
     result.live.push({ name, ref, label, references: new ReferenceIndex(scan.references) });
-    result.fileCount += scan.stats.files;
+    // A file that could not be read was not scanned: it is not counted, it is named.
+    result.fileCount += scan.stats.files - scan.stats.unreadable;
     // Diagnostics of the running release's code are not the author's to fix; only the worktree's are shown.
+    // Except that a file of the base that could not be read means its references are unknown: that is said,
+    // and under CI it fails the run (the comparison with the base is incomplete).
     if (name === 'worktree') result.diagnostics.push(...scan.diagnostics);
+    else result.diagnostics.push(...scan.diagnostics.filter(isUnreadable).map((d): Diagnostic => (ci ? { ...d, severity: 'error' } : d)));
     result.suppressions.set(name, new Map(scan.suppressions));
   };
   add('worktree', null, 'worktree', await scanWorktree(root, scanOptions));
@@ -245,7 +250,7 @@ async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSe
       // scanRef resolves the ref first (one git call, not two): a ref that is not there fails before any scanning.
       scan = await scanRef(root, ref, scanOptions);
     } catch (error) {
-      if (error instanceof GitError && (error.code === 'unknown-ref' || error.code === 'not-a-repository' || error.code === 'git-missing')) {
+      if (error instanceof GitError && ['unknown-ref', 'not-a-repository', 'bare-repository', 'no-work-tree', 'git-missing'].includes(error.code)) {
         throw new CheckUsageError(`live ref: ${error.message}`, error.hint);
       }
       throw error;
@@ -253,6 +258,11 @@ async function scanLiveSources(options: CheckOptions, sets: readonly MigrationSe
     add(name, ref, name === 'base' ? `base ${ref}` : ref, scan);
   }
   return result;
+}
+
+/** A file of a ref that git could not give: a blob missing from the object store, or a failed read. */
+function isUnreadable(d: Diagnostic): boolean {
+  return d.code === 'git-blob-missing' || d.code === 'file-unreadable';
 }
 
 function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {

@@ -32,6 +32,15 @@ export async function discoverConfiguredSets(
   return { sets, diagnostics };
 }
 
+/**
+ * Whether the run is in CI: `CI` set to anything but empty, `0` or `false` (GitHub Actions, GitLab CI,
+ * CircleCI, Buildkite, Travis and most others set CI=true). In CI an incomplete comparison with the base fails.
+ */
+export function isCi(env: Readonly<Record<string, string | undefined>>): boolean {
+  const value = env.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== '0' && value !== 'false';
+}
+
 export interface BaseChoice {
   ref: string | null;
   /** `--base`, `config`, `settings`, `GITHUB_BASE_REF`, `origin/HEAD`, `HEAD`, `none`. */
@@ -80,6 +89,7 @@ async function demand(root: string, ref: string, source: string): Promise<void> 
 /** Paths of the migrations that the base ref does not have: the new ones. */
 export async function migrationsNotAt(root: string, base: string, sets: readonly MigrationSet[]): Promise<Set<string>> {
   const dirs = sets.map((s) => s.dir).filter((d) => d !== '' && d !== '.');
-  const atBase = new Set((await lsTree(root, base, dirs)).map((e) => e.path));
+  // Paths only: no sizes, so no blob is looked up (a partial clone would fetch it).
+  const atBase = new Set((await lsTree(root, base, dirs, { sizes: false })).map((e) => e.path));
   return new Set(sets.flatMap((s) => s.migrations.map((m) => m.path)).filter((p) => !atBase.has(p)));
 }

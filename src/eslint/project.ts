@@ -5,11 +5,10 @@
  * (gathering runs in a worker, see sync-worker.ts); the migration files are stat-checked on every lint and
  * the migrations are gathered again when one changed, since an editor's ESLint server lives for hours.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
-import { gitBinary } from '../git.js';
+import { gitSync } from '../git.js';
 import type { Migration } from '../migrations/migration.js';
 import { readMigration, type ReadMigration } from '../schema/history.js';
 import { replay } from '../schema/replay.js';
@@ -392,16 +391,7 @@ export class ProjectIndex {
   }
 
   private resolveCommit(ref: string): string {
-    try {
-      return execFileSync(gitBinary(), ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], {
-        cwd: this.root,
-        encoding: 'utf8',
-        stdio: ['ignore', 'pipe', 'ignore'],
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-      }).trim();
-    } catch {
-      return 'missing';
-    }
+    return gitSync(['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`], this.root)?.trim() || 'missing';
   }
 }
 

@@ -48,7 +48,8 @@ describe('git', () => {
     const bare = mkdtempSync(join(tmpdir(), 'rollsafe-bare-'));
     try {
       execFileSync('git', ['clone', '-q', '--bare', dir, bare]);
-      await expect(repoRoot(bare)).rejects.toMatchObject({ code: 'not-a-repository', message: `${bare} is a bare git repository (no working tree)` });
+      await expect(repoRoot(bare)).rejects.toMatchObject({ code: 'bare-repository', message: `${bare} is a bare git repository (it has no working tree)` });
+      await expect(repoRoot(join(dir, '.git'))).rejects.toMatchObject({ code: 'no-work-tree', message: `${join(dir, '.git')} is inside a .git folder, not in a working tree` });
       expect((await lsTree(bare, 'v2')).map((e) => e.path)).toEqual(['empty.txt', 'src/a.ts', 'src/deep/b ü.ts']);
     } finally {
       rmSync(bare, { recursive: true, force: true });
@@ -69,6 +70,14 @@ describe('git', () => {
     // A ref of a remote: the hint fetches the branch from that remote (a branch named feature/x is not a remote).
     expect(await requireRef(dir, 'origin/release').catch((e: unknown) => e)).toMatchObject({ hint: 'check the name, or fetch it (git fetch origin release)' });
     expect(await requireRef(dir, 'feature/x').catch((e: unknown) => e)).toMatchObject({ hint: 'check the name, or fetch it (git fetch origin feature/x)' });
+  });
+
+  it('says what a tree or blob id given as a ref is, rather than that it does not exist', async () => {
+    const tree = execFileSync('git', ['rev-parse', 'v2^{tree}'], { cwd: dir, encoding: 'utf8' }).trim();
+    const blob = execFileSync('git', ['rev-parse', 'v2:src/a.ts'], { cwd: dir, encoding: 'utf8' }).trim();
+    expect(await requireRef(dir, tree).catch((e: unknown) => e)).toMatchObject({ code: 'unknown-ref', message: `git ref "${tree}" is a tree, not a commit` });
+    expect(await requireRef(dir, blob).catch((e: unknown) => e)).toMatchObject({ code: 'unknown-ref', message: `git ref "${blob}" is a blob, not a commit` });
+    expect(await requireRef(dir, 'v2:src/a.ts').catch((e: unknown) => e)).toMatchObject({ message: 'git ref "v2:src/a.ts" is a blob, not a commit' });
   });
 
   it('lists a tree with sizes and unquoted paths, and limits it to paths', async () => {

@@ -281,7 +281,7 @@ function planLefthook(facts: ProjectFacts, command: string, plan: InitPlan): voi
 }
 
 async function planGitHook(facts: ProjectFacts, command: string, plan: InitPlan): Promise<void> {
-  const hooks = (await git(['rev-parse', '--git-path', 'hooks'], facts.root)).trim();
+  const hooks = (await git(['rev-parse', '--git-path', 'hooks'], facts.root, { keepHooksPath: true })).trim();
   const dir = isAbsolute(hooks) ? hooks : join(facts.root, hooks);
   const path = relative(facts.root, join(dir, 'pre-commit')).split('\\').join('/');
   const text = readText(join(facts.root, path));

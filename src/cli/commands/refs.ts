@@ -128,7 +128,7 @@ function writePretty(io: CliIO, target: RefsTarget, refs: readonly Reference[], 
     refs.length === 0
       ? `No references to ${what}`
       : `${refs.length} reference${refs.length === 1 ? '' : 's'} to ${what} in ${files} file${files === 1 ? '' : 's'}`;
-  io.stdout.write(`${rows.length > 0 ? '\n' : ''}${summary} (${scan.source}: ${s.files} files, ${s.parsed} parsed, ${s.cached} cached, ${s.ms} ms)\n`);
+  io.stdout.write(`${rows.length > 0 ? '\n' : ''}${summary} (${scan.source}: ${s.files - s.unreadable} files, ${s.parsed} parsed, ${s.cached} cached${s.unreadable ? `, ${s.unreadable} unreadable` : ''}, ${s.ms} ms)\n`);
 }
 
 function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
