@@ -5,6 +5,7 @@ import { CheckUsageError, runCheck } from '../../engine/check.js';
 import { MigrationsConfigError } from '../../migrations/index.js';
 import { rules } from '../../../rules/index.js';
 import { writeReport, FORMATS, type FormatName } from '../../report/index.js';
+import { sanitizeLine } from '../../report/sanitize.js';
 // rollsafe:baseline+print-config — begin
 import { existsSync } from 'node:fs';
 import { readRepoFile, WriteError, writeFileNoFollow } from '../../safe-fs.js';
@@ -58,7 +59,7 @@ export const checkCommand: Command = {
       return EXIT_CLEAN;
     }
     // Without git nothing is new unless named: say why, rather than pass quietly.
-    if (project.gitProblem && args.positionals.length === 0) io.stderr.write(`rollsafe: ${project.gitProblem}; only migrations named on the command line are checked\n`);
+    if (project.gitProblem && args.positionals.length === 0) io.stderr.write(`rollsafe: ${sanitizeLine(project.gitProblem)}; only migrations named on the command line are checked\n`);
     let result;
     try {
       result = await runCheck({
@@ -72,7 +73,7 @@ export const checkCommand: Command = {
         ...(args.values.migrations ? { migrationDirs: args.values.migrations as string[] } : {}),
         ...(pgVersion !== undefined ? { pgVersion } : {}),
         staged: Boolean(args.values.staged) || (!base && args.positionals.length === 0 && project.isGit),
-        note: (line) => io.stderr.write(`rollsafe: ${line}\n`),
+        note: (line) => io.stderr.write(`rollsafe: ${sanitizeLine(line)}\n`),
       });
     } catch (error) {
       if (error instanceof CheckUsageError) throw new UsageError(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
@@ -119,7 +120,7 @@ function applyBaseline(result: CheckResult, root: string, config: RollsafeConfig
       throw new UsageError(`--update-baseline: cannot write ${path}: ${error instanceof WriteError ? error.why : error instanceof Error ? error.message : String(error)}`);
     }
     const entries = Object.values(next.files).reduce((n, byRule) => n + Object.values(byRule).reduce((m, list) => m + list.length, 0), 0);
-    stderr.write(`rollsafe: wrote ${path} (${entries} accepted finding${entries === 1 ? '' : 's'} in ${Object.keys(next.files).length} file${Object.keys(next.files).length === 1 ? '' : 's'})\n`);
+    stderr.write(`rollsafe: wrote ${sanitizeLine(path)} (${entries} accepted finding${entries === 1 ? '' : 's'} in ${Object.keys(next.files).length} file${Object.keys(next.files).length === 1 ? '' : 's'})\n`);
     parsed = { baseline: next, diagnostics: [] };
     diagnostics.length = 0;
   }
