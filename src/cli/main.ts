@@ -6,7 +6,7 @@ import type { Command } from './command.js';
 import { EXIT_USAGE, UsageError, type CliIO } from './io.js';
 import { GitError } from '../git.js';
 import { ROLLSAFE_VERSION } from '../version.js';
-import { sanitize } from '../report/sanitize.js';
+import { sanitizeLine } from '../report/sanitize.js';
 import type { didYouMean } from '../suggest.js';
 
 export const VERSION = ROLLSAFE_VERSION;
@@ -65,12 +65,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown command "${first}"${(await suggest())(first, names) || `; commands are ${names.join(', ')}`}`);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`rollsafe: ${sanitize(error.message)}\n`);
+      io.stderr.write(`rollsafe: ${sanitizeLine(error.message)}\n`);
       return EXIT_USAGE;
     }
     // git refused (a corrupt repository, a failing git): one line, as for any other environment problem.
     if (error instanceof GitError) {
-      io.stderr.write(`rollsafe: ${sanitize(error.message)}${error.hint ? `\n  hint: ${sanitize(error.hint)}` : ''}\n`);
+      io.stderr.write(`rollsafe: ${sanitizeLine(error.message)}${error.hint ? `\n  hint: ${sanitizeLine(error.hint)}` : ''}\n`);
       return EXIT_USAGE;
     }
     throw error;

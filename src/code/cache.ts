@@ -14,14 +14,26 @@
  * concurrent writers cannot corrupt it (the last rename wins). A corrupt pack or entry is ignored and rebuilt.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Extractor } from './extractor.js';
 import type { FileFacts } from './facts.js';
 import type { CodeContext } from './reference.js';
 import { ROLLSAFE_VERSION } from '../version.js';
+import { privateCacheDir } from '../cache-dir.js';
+import { readRepoText, writeFileNoFollow } from '../safe-fs.js';
+
+/**
+ * Cache files are read through the same bounded read as the repository's files: `node_modules/.cache` is
+ * part of the checkout, and a link planted there must not make rollsafe read without end.
+ */
+export const MAX_CACHE_FILE_BYTES = 512 * 1024 * 1024;
+
+/** A cache file's text; throws when absent, refused or unreadable (callers treat that as no cache). */
+export function readCacheFile(file: string): string {
+  return readRepoText(null, file, { maxBytes: MAX_CACHE_FILE_BYTES });
+}
 
 const PACK_FORMAT = 2;
 /** Ref packs kept per cache directory (the worktree pack is always kept). */
@@ -128,7 +140,8 @@ export function cacheRoot(root: string, cacheDir?: string | false): string | nul
       // read-only checkout: fall back to the temp folder
     }
   }
-  return join(tmpdir(), 'rollsafe-cache', createHash('sha1').update(root).digest('hex').slice(0, 12));
+  // The shared temp folder: only a folder of the current user's that no one else can write to; else no cache.
+  return privateCacheDir(root);
 }
 
 export function cacheKey(path: string, context: CodeContext, sha: string, forced: boolean): string {
@@ -297,7 +310,7 @@ export class FactsCache {
     if (this.statsRead || !this.statsFile) return;
     this.statsRead = true;
     try {
-      const data = JSON.parse(readFileSync(this.statsFile, 'utf8')) as { format?: unknown; stats?: unknown };
+      const data = JSON.parse(readCacheFile(this.statsFile)) as { format?: unknown; stats?: unknown };
       if (data.format === PACK_FORMAT && typeof data.stats === 'object' && data.stats !== null) {
         // A corrupt entry is no entry (keepStat compares entries element by element).
         for (const [path, entry] of Object.entries(data.stats as Record<string, unknown>)) if (isStatEntry(entry)) this.loadedStats.set(path, entry);
@@ -310,7 +323,7 @@ export class FactsCache {
   private load(file: string): boolean {
     let pack: unknown;
     try {
-      pack = JSON.parse(readFileSync(file, 'utf8'));
+      pack = JSON.parse(readCacheFile(file));
     } catch {
       return false; // absent or corrupt: rebuilt by this scan
     }
@@ -371,20 +384,13 @@ function keepNewest(dir: string, matches: (name: string) => boolean, count: numb
   for (const old of files.slice(count)) rmSync(old.file, { force: true });
 }
 
-/** Temp file renamed into place: readers never see half a file. Returns true, or why it failed. */
+/** Temp file renamed into place (never through a link): readers never see half a file. Returns true, or why it failed. */
 function writeAtomically(dir: string, file: string, text: string): true | string {
-  const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    writeFileSync(tmp, text);
-    renameSync(tmp, file);
+    writeFileNoFollow(file, text);
     return true;
   } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing was written
-    }
     return error instanceof Error ? error.message : String(error);
   }
 }
@@ -411,7 +417,7 @@ export class ScanMemo<T> {
   get(key: string): T | undefined {
     if (!this.file) return undefined;
     try {
-      const memo = JSON.parse(readFileSync(this.file, 'utf8')) as { format?: unknown; key?: unknown; value?: T };
+      const memo = JSON.parse(readCacheFile(this.file)) as { format?: unknown; key?: unknown; value?: T };
       return memo.format === PACK_FORMAT && memo.key === key ? memo.value : undefined;
     } catch {
       return undefined;

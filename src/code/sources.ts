@@ -2,12 +2,19 @@
  * Code sources: the working tree, or a git ref read straight from the object database (`ls-tree` + one
  * `cat-file --batch` process). Never a checkout, never a temp directory.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CatFileBatch, git, GitError, isPartialClone, missingObjects, parseLsTree, requireRef } from '../git.js';
 import type { FileStat } from './cache.js';
 import type { FileSelection } from './files.js';
+import { readRepoFile } from '../safe-fs.js';
+
+/**
+ * The most bytes read of one code file. Files over the scan's own limit (1 MB by default) are skipped by
+ * their listed size before reading; this bounds a file whose size lied (it grew, or the file system says 0).
+ */
+export const MAX_CODE_FILE_READ_BYTES = 64 * 1024 * 1024;
 
 export interface SourceFile {
   /** Path relative to the scanned root, with forward slashes. */
@@ -103,17 +110,11 @@ export async function worktreeSource(root: string): Promise<CodeSource> {
       return files.sort(byPath);
     },
     async read(file) {
-      const abs = join(root, file.path);
-      try {
-        if (!file.stat) {
-          const stat = lstatSync(abs, { throwIfNoEntry: false });
-          if (!stat?.isFile()) return null;
-        }
-        return readFileSync(abs);
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return null;
-        throw error;
-      }
+      // Through the one bounded read: no link (as in refs), no FIFO or device, no link out of the repository.
+      const read = readRepoFile(root, join(root, file.path), { maxBytes: MAX_CODE_FILE_READ_BYTES, noLinks: true });
+      if (read.ok) return read.bytes;
+      if (read.reason === 'missing' || read.reason === 'not-a-file' || read.reason === 'outside') return null;
+      throw new Error(read.reason === 'too-large' ? `over the ${MAX_CODE_FILE_READ_BYTES / 1024 / 1024} MB read limit` : (/\(([^)]*)\)/.exec(read.message)?.[1] ?? read.message));
     },
     async close() {},
   };

@@ -4,13 +4,14 @@
  * so for untrusted pull requests use JSON.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createRequire } from 'node:module';
 import type * as AjvModule from 'ajv';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
+import { privateCacheDir } from '../cache-dir.js';
+import { readRepoFile, writeFileNoFollow } from '../safe-fs.js';
 import { configSchema } from './schema.js';
 import type { RollsafeConfig } from './types.js';
 import { didYouMean } from '../suggest.js';
@@ -18,6 +19,21 @@ import { didYouMean } from '../suggest.js';
 export const CONFIG_FILES = ['rollsafe.config.ts', 'rollsafe.config.mts', 'rollsafe.config.mjs', 'rollsafe.config.js', 'rollsafe.config.cjs', 'rollsafe.config.json'];
 
 /** A configuration that cannot be read or is not valid: exit code 2. */
+/** Configuration files (and package.json) larger than this are refused: no configuration is that big. */
+export const MAX_CONFIG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * The text of a configuration file through the one safe read: a link out of the repository, a device or a
+ * FIFO, or a file without end is a ConfigError naming the file, never a hang. A file given with `--config`
+ * outside the repository was named by the user: only its kind and size are checked.
+ */
+function readConfigText(file: string, root: string, name: string): string {
+  const inside = !relative(root, file).startsWith('..') && !isAbsolute(relative(root, file));
+  const read = readRepoFile(inside ? root : null, file, { maxBytes: MAX_CONFIG_BYTES });
+  if (!read.ok) throw new ConfigError(`${name}: ${read.message}`);
+  return read.bytes.toString('utf8');
+}
+
 export class ConfigError extends Error {
   constructor(message: string) {
     super(message);
@@ -156,8 +172,10 @@ export async function loadConfig(root: string, explicit?: string, options: LoadC
   const pkgPath = join(root, 'package.json');
   if (existsSync(pkgPath)) {
     let pkg: unknown;
+    // A package.json that is a link out of the repository, a device or endless is refused like a config.
+    const text = readConfigText(pkgPath, root, 'package.json');
     try {
-      pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
+      pkg = JSON.parse(text);
     } catch {
       pkg = undefined; // a broken package.json is not rollsafe's to report
     }
@@ -172,21 +190,32 @@ async function readConfigFile(file: string, root: string, cacheDir?: string, rul
   const name = relative(root, file).split('\\').join('/');
   if (file.endsWith('.json')) {
     let value: unknown;
+    const text = readConfigText(file, root, name);
     try {
-      value = JSON.parse(readFileSync(file, 'utf8'));
+      value = JSON.parse(text);
     } catch (error) {
       // V8 quotes the text around the error, line breaks included: keep the message on one line.
       throw new ConfigError(`${name}: not valid JSON (${(error instanceof Error ? error.message : String(error)).replace(/\s+/g, ' ')})`);
     }
     return validateConfig(value, name, ruleIds);
   }
+  // The JS/TS config runs, but it is still a file of the repository: a link out of it, a device or an
+  // endless file is refused before Node's loader would read it.
+  if (!/\.m?ts$/.test(file)) readConfigText(file, root, name);
   let url = pathToFileURL(file).href;
-  if (/\.m?ts$/.test(file)) url = pathToFileURL(await transpileConfig(file, root, cacheDir)).href;
+  let cleanup: (() => void) | undefined;
+  if (/\.m?ts$/.test(file)) {
+    const compiled = await transpileConfig(file, root, cacheDir);
+    url = pathToFileURL(compiled.path).href;
+    cleanup = compiled.cleanup;
+  }
   let module: { default?: unknown };
   try {
     module = (await import(url)) as { default?: unknown };
   } catch (error) {
     throw new ConfigError(`${name} threw while loading: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    cleanup?.();
   }
   let value = module.default;
   if (typeof value === 'function') {
@@ -203,9 +232,9 @@ async function readConfigFile(file: string, root: string, cacheDir?: string, rul
 }
 
 /** TS configs are compiled with the TypeScript compiler ts-morph bundles, into the cache folder. */
-async function transpileConfig(file: string, root: string, cacheDir?: string): Promise<string> {
+async function transpileConfig(file: string, root: string, cacheDir?: string): Promise<{ path: string; cleanup?: () => void }> {
+  const source = readConfigText(file, root, relative(root, file).split('\\').join('/'));
   const { ts } = await import('ts-morph');
-  const source = readFileSync(file, 'utf8');
   const result = ts.transpileModule(source, {
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
     fileName: file,
@@ -219,26 +248,48 @@ async function transpileConfig(file: string, root: string, cacheDir?: string): P
     throw new ConfigError(`${relative(root, file).split('\\').join('/')}: syntax error${where}: ${ts.flattenDiagnosticMessageText(syntax.messageText, ' ')}`);
   }
   const out = result.outputText;
-  // Beside the other caches; never create node_modules in a repository that has none.
+  // Beside the other caches; never create node_modules in a repository that has none. In the shared temp
+  // folder, only a folder of the current user's that no one else can write to (privateCacheDir): a compiled
+  // config planted there by another user would run as this one.
   const modules = join(root, 'node_modules');
-  const temporary = join(tmpdir(), 'rollsafe-cache', createHash('sha1').update(root).digest('hex').slice(0, 12));
-  const candidates = cacheDir ? [cacheDir] : existsSync(modules) ? [join(modules, '.cache', 'rollsafe'), temporary] : [temporary];
+  const shared = (dir: string): Candidate => ({ dir, create: true });
+  const candidates: Array<() => Candidate | null> = cacheDir
+    ? [() => shared(cacheDir)]
+    : [
+        ...(existsSync(modules) ? [() => shared(join(modules, '.cache', 'rollsafe'))] : []),
+        () => nullable(privateCacheDir(root), (dir) => ({ dir, create: false })),
+        () => nullable(privateCacheDir(root, { fresh: true }), (dir) => ({ dir, create: false, fresh: true })),
+      ];
   const name = `config-${createHash('sha1').update(source).digest('hex').slice(0, 12)}.mjs`;
-  let failure: unknown;
+  let failure: unknown = new Error('no private folder to write it to');
   // A read-only checkout: the temp folder, as for the other caches.
-  for (const dir of candidates) {
-    const target = join(dir, name);
+  for (const candidate of candidates) {
+    const at = candidate();
+    if (at === null) continue;
+    const target = join(at.dir, name);
     try {
-      mkdirSync(dir, { recursive: true });
-      if (!existsSync(target)) {
-        const temp = `${target}.${process.pid}.tmp`;
-        writeFileSync(temp, out);
-        renameSync(temp, target);
-      }
-      return target;
+      if (at.create) mkdirSync(at.dir, { recursive: true });
+      // Written every time, never taken from an earlier run: the name says which source it came from, not
+      // that the bytes there are that source's compiled form.
+      writeFileNoFollow(target, out);
+      return { path: target, ...(at.fresh ? { cleanup: () => rmSync(at.dir, { recursive: true, force: true }) } : {}) };
     } catch (error) {
+      if (at.fresh) rmSync(at.dir, { recursive: true, force: true });
       failure = error;
     }
   }
-  throw new ConfigError(`${relative(root, file).split('\\').join('/')}: cannot write its compiled copy (${failure instanceof Error ? failure.message : String(failure)})`);
+  const why = failure instanceof Error ? failure.message : String(failure);
+  throw new ConfigError(`${relative(root, file).split('\\').join('/')}: cannot write its compiled copy (${why})`);
+}
+
+interface Candidate {
+  dir: string;
+  /** A folder to create (a configured cache, node_modules/.cache); private temp folders exist already. */
+  create: boolean;
+  /** A folder made for this run only: removed once the config is loaded. */
+  fresh?: boolean;
+}
+
+function nullable<T, U>(value: T | null, map: (value: T) => U): U | null {
+  return value === null ? null : map(value);
 }

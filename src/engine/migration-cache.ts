@@ -5,9 +5,10 @@
  * like them (rollsafe's version and a fingerprint of the SQL-stage modules), rewritten only when it changed.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { cacheRoot, cacheVersion } from '../code/cache.js';
+import { cacheRoot, cacheVersion, readCacheFile } from '../code/cache.js';
+import { writeFileNoFollow } from '../safe-fs.js';
 import type { Migration } from '../migrations/migration.js';
 import type { Change } from '../sql/types.js';
 
@@ -58,18 +59,12 @@ export class MigrationCache {
     if (!this.file || !this.dir) return;
     // A run that read nothing from it (the schema snapshots covered the history) leaves it as it is.
     if (!this.dirty && (this.used.size === 0 || this.used.size === this.load().size)) return;
-    const tmp = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       mkdirSync(this.dir, { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.used) }));
-      renameSync(tmp, this.file);
+      // Temp file renamed into place, never through a link; a failed write leaves no temp file behind.
+      writeFileNoFollow(this.file, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.used) }));
       this.dirty = false;
     } catch {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // nothing was written
-      }
       return;
     }
     this.pruneOtherVersions();
@@ -80,7 +75,7 @@ export class MigrationCache {
     this.loaded = new Map();
     if (!this.file) return this.loaded;
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as { format?: unknown; entries?: unknown };
+      const data = JSON.parse(readCacheFile(this.file)) as { format?: unknown; entries?: unknown };
       if (data.format === FORMAT && typeof data.entries === 'object' && data.entries !== null) {
         for (const [key, changes] of Object.entries(data.entries as Record<string, Change[]>)) this.loaded.set(key, changes);
       }

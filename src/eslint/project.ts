@@ -5,10 +5,12 @@
  * (gathering runs in a worker, see sync-worker.ts); the migration files are stat-checked on every lint and
  * the migrations are gathered again when one changed, since an editor's ESLint server lives for hours.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import { gitSync } from '../git.js';
+import { readRepoFile } from '../safe-fs.js';
+import { MAX_CODE_FILE_READ_BYTES } from '../code/sources.js';
 import type { Migration } from '../migrations/migration.js';
 import { readMigration, type ReadMigration } from '../schema/history.js';
 import { replay } from '../schema/replay.js';
@@ -359,11 +361,11 @@ export class ProjectIndex {
     const stamp = stampOf(abs);
     if (stamp === entry.stamp) return entry;
     let text: string | undefined;
-    try {
-      text = readFileSync(abs, 'utf8');
+    // The one bounded read: no link, FIFO or device, nothing outside the repository.
+    const read = readRepoFile(this.root, abs, { maxBytes: MAX_CODE_FILE_READ_BYTES, noLinks: true });
+    if (read.ok) {
+      text = read.bytes.toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    } catch {
-      text = undefined;
     }
     const facts = text === undefined ? null : extractWith(path, text, this.mentionsKnownName);
     const next = facts ? { facts, text: text!, stamp } : undefined;

@@ -5,7 +5,7 @@
  * sources it imports with the TypeScript compiler through a module hook.
  */
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { ensurePrivateDir, tempCacheBase } from '../cache-dir.js';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { GatherReply, GatherRequest } from './gather.js';
@@ -117,10 +117,12 @@ try {
  */
 function typescriptHooks(): string {
   const typescript = createRequire(import.meta.url).resolve('typescript');
-  const cache = join(tmpdir(), 'rollsafe-eslint-worker-ts');
+  // Compiled modules are imported from there: only a per-user folder no one else can write to, else no cache.
+  const base = tempCacheBase();
+  const cache = ensurePrivateDir(base) && ensurePrivateDir(join(base, 'eslint-worker-ts')) ? join(base, 'eslint-worker-ts') : null;
   return `
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -138,15 +140,14 @@ export async function load(url, context, next) {
   if (!url.startsWith('file:') || !url.endsWith('.ts')) return next(url, context);
   const file = fileURLToPath(url);
   const stat = statSync(file);
-  const cached = join(cache, createHash('sha1').update(file + ':' + stat.size + ':' + stat.mtimeMs).digest('hex') + '.js');
-  if (existsSync(cached)) return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
+  const cached = cache && join(cache, createHash('sha1').update(file + ':' + stat.size + ':' + stat.mtimeMs).digest('hex') + '.js');
+  if (cached && existsSync(cached)) return { format: 'module', source: readFileSync(cached, 'utf8'), shortCircuit: true };
   ts ??= createRequire(${JSON.stringify(typescript)})(${JSON.stringify(typescript)});
   const output = ts.transpileModule(readFileSync(file, 'utf8'), {
     fileName: file,
     compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
   }).outputText;
-  try {
-    mkdirSync(cache, { recursive: true });
+  if (cached) try {
     const temp = cached + '.' + process.pid + '.tmp';
     writeFileSync(temp, output);
     renameSync(temp, cached);

@@ -157,20 +157,13 @@ async function claimConfigured(
 }
 
 /**
- * One walk from `start`: a claimed folder is not descended into. A symbolic link is followed only when it
- * leads out of the repository (inside, its target is walked by its own path, or it is a loop), and only
- * once per target, so link loops end.
+ * One walk from `start`: a claimed folder is not descended into. A symbolic link to a folder is never
+ * descended through: inside the repository its target is walked by its own path (or it is a loop), and a
+ * link that leaves the repository is not even listed as a folder (`RepoFiles.list`), so nothing outside the
+ * repository is walked, and link loops end.
  */
 async function walk(start: string, allowed: readonly MigrationLayout[], repo: RepoFiles): Promise<Claim[]> {
   const claims: Claim[] = [];
-  const rootReal = await repo.realPath?.('');
-  const followed = new Set<string>();
-  const follow = async (path: string): Promise<boolean> => {
-    const real = rootReal === undefined ? undefined : await repo.realPath?.(path);
-    if (real === undefined || real === rootReal || real.startsWith(rootReal + sep) || followed.has(real)) return false;
-    followed.add(real);
-    return true;
-  };
   const visit = async (dir: string): Promise<void> => {
     const entries = await repo.list(dir);
     if (!entries) return;
@@ -183,9 +176,8 @@ async function walk(start: string, allowed: readonly MigrationLayout[], repo: Re
       entries.dirs
         .filter((d) => !d.startsWith('.') && !SKIPPED_DIRS.has(d))
         .map(async (d) => {
-          const path = joinPath(dir, d);
-          if (entries.links?.includes(d) && !(await follow(path))) return;
-          await visit(path);
+          if (entries.links?.includes(d)) return;
+          await visit(joinPath(dir, d));
         }),
     );
   };

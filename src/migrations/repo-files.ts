@@ -1,7 +1,7 @@
 /** `RepoFiles` over the worktree on disk. */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readRepoFile, realPathWithin } from '../safe-fs.js';
 import { MAX_MIGRATION_BYTES, type FileRead, type FolderEntries, type RepoFiles } from './layout.js';
 
 export function worktreeFiles(root: string): RepoFiles {
@@ -10,6 +10,9 @@ export function worktreeFiles(root: string): RepoFiles {
 
   async function listUncached(dir: string): Promise<FolderEntries | undefined> {
     const at = abs(dir);
+    // A folder reached through a link that leaves the repository (a configured path, a link given as the
+    // folder itself) is not listed: nothing outside the repository is read.
+    if (realPathWithin(root, at) === undefined) return undefined;
     let dirents;
     try {
       dirents = await readdir(at, { withFileTypes: true });
@@ -24,16 +27,20 @@ export function worktreeFiles(root: string): RepoFiles {
         if (d.isFile()) files.push(d.name);
         else if (d.isDirectory()) dirs.push(d.name);
         else if (d.isSymbolicLink()) {
-          // Only links cost a stat; a dangling one is neither file nor folder.
+          // Only links cost a stat; a dangling one is neither file nor folder. One that leaves the repository is
+          // never walked; it is listed as a file, so that reading it (refused) says so when it is named like a migration.
+          const path = join(at, d.name);
+          let target;
           try {
-            const target = await stat(join(at, d.name));
-            if (target.isDirectory()) {
-              dirs.push(d.name);
-              links.push(d.name);
-            } else if (target.isFile()) files.push(d.name);
+            target = await stat(path);
           } catch {
-            /* dangling link */
+            return; // dangling link
           }
+          if (realPathWithin(root, path) === undefined) files.push(d.name);
+          else if (target.isDirectory()) {
+            dirs.push(d.name);
+            links.push(d.name);
+          } else files.push(d.name);
         }
       }),
     );
@@ -54,46 +61,20 @@ export function worktreeFiles(root: string): RepoFiles {
     // Reads are synchronous: a migration folder is thousands of small files, and each asynchronous read costs
     // four trips through the thread pool (open, stat, read, close) for a few microseconds of work.
     async head(path, bytes) {
-      let fd: number | undefined;
-      try {
-        fd = openSync(abs(path), 'r');
-        const buffer = Buffer.alloc(bytes);
-        const bytesRead = readSync(fd, buffer, 0, bytes, 0);
-        return buffer.subarray(0, bytesRead).toString('utf8');
-      } catch {
-        return undefined;
-      } finally {
-        if (fd !== undefined) closeSync(fd);
-      }
+      const read = readRepoFile(root, abs(path), { maxBytes: bytes, truncate: true });
+      return read.ok ? read.bytes.toString('utf8') : undefined;
     },
     async realPath(path) {
-      try {
-        return await realpath(abs(path));
-      } catch {
-        return undefined;
-      }
+      return realPathWithin(root, abs(path));
     },
     async read(path): Promise<FileRead> {
-      const at = abs(path);
-      let fd: number | undefined;
-      try {
-        fd = openSync(at, 'r');
-        const info = fstatSync(fd);
-        if (info.size > MAX_MIGRATION_BYTES) {
-          return {
-            ok: false,
-            reason: 'too-large',
-            message: `The file is ${(info.size / 1024 / 1024).toFixed(1)} MB, over the ${MAX_MIGRATION_BYTES / 1024 / 1024} MB limit for a migration; it was skipped.`,
-          };
-        }
-        return { ok: true, bytes: new Uint8Array(readFileSync(fd)) };
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return { ok: false, reason: 'missing', message: 'The file does not exist.' };
-        return { ok: false, reason: 'unreadable', message: `The file cannot be read (${code ?? String(error)}); it was skipped.` };
-      } finally {
-        if (fd !== undefined) closeSync(fd);
+      const read = readRepoFile(root, abs(path), { maxBytes: MAX_MIGRATION_BYTES });
+      if (read.ok) return { ok: true, bytes: new Uint8Array(read.bytes.buffer, read.bytes.byteOffset, read.bytes.length) };
+      if (read.reason === 'missing' && read.message === 'The file does not exist.') return { ok: false, reason: 'missing', message: read.message };
+      if (read.reason === 'too-large') {
+        return { ok: false, reason: 'too-large', message: read.message.replace(' limit;', ' limit for a migration;') };
       }
+      return { ok: false, reason: 'unreadable', message: read.message };
     },
   };
 }

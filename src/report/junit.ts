@@ -7,7 +7,7 @@ import type { Diagnostic } from '../diagnostic.js';
 import type { CheckResult } from '../engine/result.js';
 import type { Finding } from '../engine/types.js';
 import { compareStrings } from '../compare.js';
-import { sanitize } from './sanitize.js';
+import { sanitize, sanitizeLine as line } from './sanitize.js';
 
 /** Characters XML 1.0 cannot carry at all (after sanitize, only lone surrogates and U+FFFE/U+FFFF remain). */
 const NOT_XML = /[\uD800-\uDFFF\uFFFE\uFFFF]/gu;
@@ -36,21 +36,22 @@ interface TestSuite {
 }
 
 function findingText(finding: Finding, docs: string | undefined): string {
+  // The body has several lines; every name and message in them is escaped so that none starts a line of its own.
   const l = finding.location;
-  const lines = [`${l.path}:${l.line}:${l.column} ${finding.severity} ${finding.message}`];
+  const lines = [`${line(l.path)}:${l.line}:${l.column} ${finding.severity} ${line(finding.message)}`];
   for (const r of finding.references) {
-    const source = r.source === 'worktree' ? 'new code' : r.ref ? `${r.source} ${r.ref}` : r.source;
-    lines.push(`  live code (${source}): ${r.location.path}:${r.location.line}:${r.location.column} ${r.kind}${r.implicit ? ', implicit' : ''}${r.snippet ? `  ${r.snippet}` : ''}`);
+    const source = r.source === 'worktree' ? 'new code' : r.ref ? `${r.source} ${line(r.ref)}` : r.source;
+    lines.push(`  live code (${source}): ${line(r.location.path)}:${r.location.line}:${r.location.column} ${r.kind}${r.implicit ? ', implicit' : ''}${r.snippet ? `  ${line(r.snippet)}` : ''}`);
   }
-  if (finding.lock) lines.push(`  lock: ${finding.lock.mode} on ${finding.lock.table}, blocks ${finding.lock.blocks}`);
+  if (finding.lock) lines.push(`  lock: ${finding.lock.mode} on ${line(finding.lock.table)}, blocks ${finding.lock.blocks}`);
   if (finding.fix) {
-    lines.push(`  fix: ${finding.fix.summary}`);
+    lines.push(`  fix: ${line(finding.fix.summary)}`);
     finding.fix.steps.forEach((s, i) => {
-      lines.push(`    ${i + 1}. ${s.title}`);
-      if (s.sql) for (const line of s.sql.split('\n')) lines.push(`       ${line}`);
-      if (s.code) for (const line of s.code.split('\n')) lines.push(`       ${line}`);
+      lines.push(`    ${i + 1}. ${line(s.title)}`);
+      if (s.sql) for (const l of s.sql.split('\n')) lines.push(`       ${l}`);
+      if (s.code) for (const l of s.code.split('\n')) lines.push(`       ${l}`);
     });
-  } else if (finding.help) lines.push(`  help: ${finding.help}`);
+  } else if (finding.help) lines.push(`  help: ${line(finding.help)}`);
   if (docs) lines.push(`  docs: ${docs}`);
   return lines.join('\n');
 }
@@ -72,7 +73,7 @@ function ruleCase(classname: string, rule: string, findings: readonly Finding[],
 }
 
 function diagnosticCase(d: Diagnostic): TestCase {
-  const body = `${d.location.path}:${d.location.line}:${d.location.column} ${d.severity} ${d.message}${d.hint ? `\n  hint: ${d.hint}` : ''}`;
+  const body = `${line(d.location.path)}:${d.location.line}:${d.location.column} ${d.severity} ${line(d.message)}${d.hint ? `\n  hint: ${line(d.hint)}` : ''}`;
   const test: TestCase = { classname: d.location.path, name: `${d.code} ${d.location.path}:${d.location.line}`, file: d.location.path, line: d.location.line };
   if (d.severity === 'error') test.error = { message: d.message, type: d.code, body };
   else test.out = body;

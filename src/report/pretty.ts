@@ -9,7 +9,7 @@ import { SourceText } from '../text.js';
 import type { CheckResult } from '../engine/result.js';
 import type { Finding, LiveReference, Severity } from '../engine/types.js';
 import { compareStrings } from '../compare.js';
-import { sanitize } from './sanitize.js';
+import { sanitize, sanitizeLine } from './sanitize.js';
 
 export interface PrettyOptions {
   chalk: ChalkInstance;
@@ -44,29 +44,29 @@ export function formatPretty(result: CheckResult, options: PrettyOptions): strin
   };
 
   for (const [path, entries] of [...byPath].sort((a, b) => compareStrings(a[0], b[0]))) {
-    out.push(c.underline(sanitize(path)));
+    out.push(c.underline(sanitizeLine(path)));
     entries.sort((a, b) => lineOf(a) - lineOf(b));
     for (const entry of entries) {
       if (entry.kind === 'diagnostic') {
         const d = entry.diagnostic;
-        out.push(`  ${position(d.location)}  ${severityLabel(c, d.severity)}  ${sanitize(d.message)}  ${c.dim(d.code)}`);
-        if (d.hint) out.push(`    ${c.dim(sanitize(d.hint))}`);
+        out.push(`  ${position(d.location)}  ${severityLabel(c, d.severity)}  ${sanitizeLine(d.message)}  ${c.dim(d.code)}`);
+        if (d.hint) out.push(`    ${c.dim(sanitizeLine(d.hint))}`);
         continue;
       }
       const f = entry.finding;
-      out.push(`  ${position(f.location)}  ${severityLabel(c, f.severity)}  ${sanitize(f.message)}  ${c.dim(f.rule)}`);
+      out.push(`  ${position(f.location)}  ${severityLabel(c, f.severity)}  ${sanitizeLine(f.message)}  ${c.dim(f.rule)}`);
       const source = sourceOf(f.location.path);
       if (source && f.migration !== null) out.push('', ...codeFrame(c, source, f.statement?.location ?? f.location, f.location).map((l) => `    ${l}`));
-      if (f.lock) out.push('', `    ${c.bold('Lock:')} ${f.lock.mode} on ${sanitize(f.lock.table)}, blocks ${f.lock.blocks}`);
+      if (f.lock) out.push('', `    ${c.bold('Lock:')} ${f.lock.mode} on ${sanitizeLine(f.lock.table)}, blocks ${f.lock.blocks}`);
       if (f.references.length) out.push('', ...referenceLines(c, f, f.migration === null));
       if (f.fix) {
-        out.push('', `    ${c.bold('Fix:')} ${f.fix.summary}`);
+        out.push('', `    ${c.bold('Fix:')} ${sanitizeLine(f.fix.summary)}`);
         f.fix.steps.forEach((step, i) => {
-          out.push(`      ${i + 1}. ${step.title}`);
+          out.push(`      ${i + 1}. ${sanitizeLine(step.title)}`);
           if (step.code) for (const line of step.code.split('\n')) out.push(`         ${c.cyan(sanitize(line))}`);
           if (step.sql) for (const line of step.sql.split('\n')) out.push(`           ${c.green(sanitize(line))}`);
         });
-      } else if (f.help) out.push('', `    ${c.bold('Help:')} ${f.help}`);
+      } else if (f.help) out.push('', `    ${c.bold('Help:')} ${sanitizeLine(f.help)}`);
       const rule = result.rules.find((r) => r.id === f.rule);
       if (rule) out.push(`    ${c.dim(`Docs: rollsafe explain ${rule.id} · ${rule.url}`)}`);
       out.push('');
@@ -124,8 +124,8 @@ function referenceLines(c: ChalkInstance, finding: Finding, codeOnly: boolean): 
   for (const r of refs.slice(0, MAX_REFERENCES)) {
     const where = `${r.location.path}:${r.location.line}:${r.location.column}`;
     const tags = [r.kind, r.implicit ? 'implicit' : '', r.context !== 'app' ? r.context : '', r.confidence !== 'certain' ? r.confidence : ''].filter(Boolean).join(', ');
-    lines.push(`      ${c.magenta(label(r).padEnd(width))}  ${sanitize(where)}  ${c.dim(`(${tags})`)}`);
-    if (r.snippet) lines.push(`      ${' '.repeat(width)}  ${c.dim(sanitize(r.snippet))}${r.via ? c.dim(`  — ${sanitize(r.via)}`) : ''}`);
+    lines.push(`      ${c.magenta(sanitizeLine(label(r)).padEnd(width))}  ${sanitizeLine(where)}  ${c.dim(`(${tags})`)}`);
+    if (r.snippet) lines.push(`      ${' '.repeat(width)}  ${c.dim(sanitizeLine(r.snippet))}${r.via ? c.dim(`  — ${sanitizeLine(r.via)}`) : ''}`);
   }
   if (refs.length > MAX_REFERENCES) lines.push(`      ${c.dim(`… and ${refs.length - MAX_REFERENCES} more (use --format json for all)`)}`);
   return lines;

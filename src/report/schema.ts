@@ -2,7 +2,7 @@
 import type { ChalkInstance } from 'chalk';
 import { compareStrings } from '../compare.js';
 import type { Column, Schema, Table } from '../schema/model.js';
-import { sanitize } from './sanitize.js';
+import { sanitizeLine } from './sanitize.js';
 
 const byKey = <T>(map: ReadonlyMap<string, T>): T[] => [...map.entries()].sort((a, b) => compareStrings(a[0], b[0])).map(([, v]) => v);
 
@@ -52,7 +52,7 @@ export function schemaToJson(schema: Schema): object {
 
 /** Names come from the migrations: escaped like any other text of the repository. */
 function qualified(schema: string, name: string): string {
-  return sanitize(schema === 'public' ? name : `${schema}.${name}`);
+  return sanitizeLine(schema === 'public' ? name : `${schema}.${name}`);
 }
 
 function columnLine(c: Column, width: number, typeWidth: number, chalk: ChalkInstance): string {
@@ -62,7 +62,7 @@ function columnLine(c: Column, width: number, typeWidth: number, chalk: ChalkIns
     c.generated ? `generated (${c.generated.expression})` : '',
     c.default && !c.identity && !c.generated ? `default ${c.default.text}` : '',
   ].filter(Boolean);
-  return `    ${sanitize(c.name.padEnd(width))}  ${chalk.cyan(sanitize(c.type.display.padEnd(typeWidth)))}  ${sanitize(attrs.join(', '))}`.trimEnd();
+  return `    ${sanitizeLine(c.name.padEnd(width))}  ${chalk.cyan(sanitizeLine(c.type.display.padEnd(typeWidth)))}  ${sanitizeLine(attrs.join(', '))}`.trimEnd();
 }
 
 function tableBlock(t: Table, schema: Schema, chalk: ChalkInstance): string[] {
@@ -72,13 +72,13 @@ function tableBlock(t: Table, schema: Schema, chalk: ChalkInstance): string[] {
   const lines = [`${chalk.bold(qualified(t.schema, t.name))}${t.kind === 'partitioned-table' ? ' (partitioned)' : ''}${origin}`];
   for (const c of t.columns) lines.push(columnLine(c, width, typeWidth, chalk));
   for (const c of t.constraints) {
-    const target = c.references ? ` → ${qualified(c.references.table.schema, c.references.table.name)}(${sanitize(c.references.columns.join(', '))})` : '';
+    const target = c.references ? ` → ${qualified(c.references.table.schema, c.references.table.name)}(${sanitizeLine(c.references.columns.join(', '))})` : '';
     const expr = c.expression ? ` ${c.expression}` : '';
-    lines.push(chalk.dim(sanitize(`    ${c.type} ${c.name} (${c.columns.join(', ')})`) + `${target}${sanitize(expr)}${c.validated ? '' : ' NOT VALID'}`));
+    lines.push(chalk.dim(sanitizeLine(`    ${c.type} ${c.name} (${c.columns.join(', ')})`) + `${target}${sanitizeLine(expr)}${c.validated ? '' : ' NOT VALID'}`));
   }
   for (const i of byKey(schema.indexes)) {
     if (i.table.schema !== t.schema || i.table.name !== t.name || i.constraint) continue;
-    lines.push(chalk.dim(sanitize(`    index ${i.name}${i.unique ? ' unique' : ''} (${i.columns.map((c) => c ?? '<expression>').join(', ')})`)));
+    lines.push(chalk.dim(sanitizeLine(`    index ${i.name}${i.unique ? ' unique' : ''} (${i.columns.map((c) => c ?? '<expression>').join(', ')})`)));
   }
   return lines;
 }
@@ -87,11 +87,11 @@ export function formatSchema(schema: Schema, chalk: ChalkInstance): string {
   const out: string[] = [];
   for (const t of byKey(schema.tables)) out.push(...tableBlock(t, schema, chalk), '');
   for (const v of byKey(schema.views)) {
-    out.push(`${chalk.bold(qualified(v.schema, v.name))} ${chalk.dim(v.materialized ? '(materialized view)' : '(view)')}`, `    ${sanitize(v.columns.join(', '))}`, '');
+    out.push(`${chalk.bold(qualified(v.schema, v.name))} ${chalk.dim(v.materialized ? '(materialized view)' : '(view)')}`, `    ${sanitizeLine(v.columns.join(', '))}`, '');
   }
   for (const t of byKey(schema.types)) {
-    if (t.kind === 'enum') out.push(`${chalk.bold(qualified(t.schema, t.name))} ${chalk.dim('(enum)')}  ${t.values.map((v) => `'${sanitize(v)}'`).join(', ')}`);
-    else out.push(`${chalk.bold(qualified(t.schema, t.name))} ${chalk.dim('(domain)')}  ${sanitize(`${t.baseType.display}${t.checks.length ? ` check ${t.checks.join(' and ')}` : ''}`)}`);
+    if (t.kind === 'enum') out.push(`${chalk.bold(qualified(t.schema, t.name))} ${chalk.dim('(enum)')}  ${t.values.map((v) => `'${sanitizeLine(v)}'`).join(', ')}`);
+    else out.push(`${chalk.bold(qualified(t.schema, t.name))} ${chalk.dim('(domain)')}  ${sanitizeLine(`${t.baseType.display}${t.checks.length ? ` check ${t.checks.join(' and ')}` : ''}`)}`);
   }
   if (schema.types.size) out.push('');
   if (out.length === 0) out.push('(empty schema)', '');

@@ -94,7 +94,10 @@ describe('missing and unreadable files', () => {
     expect(run.stderr).toBe('');
     expect(findingKeys(parseJson(run.stdout)).filter((f) => f.startsWith('dropped-column'))).toEqual(expected);
     expect(existsSync(join(r.root, 'node_modules/.cache'))).toBe(false);
-    expect(readdirSync(join(tmp, 'rollsafe-cache')).length).toBe(1);
+    // The per-user folder (rollsafe-cache-<uid>), one repository's cache in it.
+    const bases = readdirSync(tmp).filter((n) => /^rollsafe-cache(-\d+)?$/.test(n));
+    expect(bases).toHaveLength(1);
+    expect(readdirSync(join(tmp, bases[0]!)).length).toBe(1);
   });
 
   it('a dangling symlink among the migrations and the code is skipped', async () => {

@@ -143,12 +143,12 @@ describe('symbolic links', () => {
     expect((await discoverMigrationSets(root)).sets.map((s) => s.dir)).toEqual(['packages/api/migrations']);
   });
 
-  it('follows a link that leads out of the repository, once, even when the outside tree loops', async () => {
+  it('never follows a link that leads out of the repository (nothing outside the repository is walked)', async () => {
     const outside = tempProject({ 'db/migrations/1_shared.sql': 'CREATE TABLE shared (id int);' }, { 'db/loop': '..' });
     cleanups.push(outside.remove);
     const root = project({ 'src/app.ts': 'export {};' }, { 'vendored-db': outside.root, 'again-db': outside.root });
     const { sets } = await discoverMigrationSets(root);
-    expect(only(sets).migrations.map((m) => m.path)).toEqual([expect.stringMatching(/^(again|vendored)-db\/db\/migrations\/1_shared\.sql$/)]);
+    expect(sets).toEqual([]);
   });
 });
 

@@ -73,7 +73,7 @@ async function writesOf(r: TestRepo, args: string[], allowed: RegExp[]): Promise
 }
 
 const REPO_CACHE = /^repo: (added|changed|removed) node_modules\/\.cache\/(rollsafe\/.*)?$/;
-const TMP_CACHE = /^tmp: (added|changed|removed) rollsafe-cache\//;
+const TMP_CACHE = /^tmp: (added|changed|removed) rollsafe-cache-\d+\//;
 // Node ≥ 22 keeps compiled code for rollsafe's own modules here (module.enableCompileCache()).
 const NODE_COMPILE_CACHE = /^tmp: (added|changed|removed) node-compile-cache\//;
 
@@ -90,13 +90,13 @@ describe('rollsafe writes only its cache and what it is asked to write', () => {
     expect(readdirSync(join(r.root, 'node_modules/.cache/rollsafe')).length).toBeGreaterThan(0);
   });
 
-  it('a repository without node_modules: nothing at all in the repository, the cache in TMPDIR/rollsafe-cache', async () => {
+  it('a repository without node_modules: nothing at all in the repository, the cache in TMPDIR/rollsafe-cache-<uid>', async () => {
     const r = incidentRepo({ 'rollsafe.config.ts': "export default { migrations: ['db/migrations'] };\n" }, {}, 'rollsafe-writes-');
     repos.push(r);
     const w = await writesOf(r, ['check', '--base', 'base', '--format', 'json'], [TMP_CACHE, NODE_COMPILE_CACHE]);
     expect(w.code).toBe(1);
     expect([w.repo, w.home, w.tmp]).toEqual([[], [], []]);
-    expect(readdirSync(join(tmp, 'rollsafe-cache')).length).toBeGreaterThan(0);
+    expect(readdirSync(join(tmp, `rollsafe-cache-${process.getuid!()}`)).length).toBeGreaterThan(0);
   });
 
   it('--update-baseline writes the baseline file and nothing else', async () => {

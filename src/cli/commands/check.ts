@@ -5,8 +5,10 @@ import { CheckUsageError, runCheck } from '../../engine/check.js';
 import { MigrationsConfigError } from '../../migrations/index.js';
 import { rules } from '../../../rules/index.js';
 import { writeReport, FORMATS, type FormatName } from '../../report/index.js';
+import { sanitizeLine } from '../../report/sanitize.js';
 // rollsafe:baseline+print-config — begin
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readRepoFile, WriteError, writeFileNoFollow } from '../../safe-fs.js';
 import { relative, resolve } from 'node:path';
 import type { Diagnostic } from '../../diagnostic.js';
 import { compareStrings } from '../../compare.js';
@@ -57,7 +59,7 @@ export const checkCommand: Command = {
       return EXIT_CLEAN;
     }
     // Without git nothing is new unless named: say why, rather than pass quietly.
-    if (project.gitProblem && args.positionals.length === 0) io.stderr.write(`rollsafe: ${project.gitProblem}; only migrations named on the command line are checked\n`);
+    if (project.gitProblem && args.positionals.length === 0) io.stderr.write(`rollsafe: ${sanitizeLine(project.gitProblem)}; only migrations named on the command line are checked\n`);
     let result;
     try {
       result = await runCheck({
@@ -71,7 +73,7 @@ export const checkCommand: Command = {
         ...(args.values.migrations ? { migrationDirs: args.values.migrations as string[] } : {}),
         ...(pgVersion !== undefined ? { pgVersion } : {}),
         staged: Boolean(args.values.staged) || (!base && args.positionals.length === 0 && project.isGit),
-        note: (line) => io.stderr.write(`rollsafe: ${line}\n`),
+        note: (line) => io.stderr.write(`rollsafe: ${sanitizeLine(line)}\n`),
       });
     } catch (error) {
       if (error instanceof CheckUsageError) throw new UsageError(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
@@ -87,6 +89,9 @@ export const checkCommand: Command = {
 };
 
 // rollsafe:baseline+print-config — begin
+/** A baseline over this size is refused: tens of thousands of accepted findings fit in a few MB. */
+const MAX_BASELINE_BYTES = 64 * 1024 * 1024;
+
 /** Drops the findings the baseline accepts (after rewriting it with `--update-baseline`) and reports stale entries. */
 function applyBaseline(result: CheckResult, root: string, config: RollsafeConfig, update: boolean, stderr: { write(text: string): void }): CheckResult {
   const file = resolve(root, config.baseline ?? DEFAULT_BASELINE_FILE);
@@ -96,20 +101,26 @@ function applyBaseline(result: CheckResult, root: string, config: RollsafeConfig
   const lineText = lineTextIn(result.texts);
   const diagnostics: Diagnostic[] = [];
   let text: string | null = null;
-  if (existsSync(file)) {
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      diagnostics.push({ code: 'baseline-invalid', severity: 'error', message: `cannot read the baseline: ${error instanceof Error ? error.message : String(error)}`, location: { path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
-    }
+  // The one bounded read: a baseline that links out of the repository, is a device or never ends is refused
+  // (its bytes never reach a message), and the run goes on without it.
+  const read = readRepoFile(root, file, { maxBytes: MAX_BASELINE_BYTES });
+  if (read.ok) text = read.bytes.toString('utf8');
+  else if (read.reason !== 'missing' || read.message !== 'The file does not exist.') {
+    diagnostics.push({ code: 'baseline-invalid', severity: 'error', message: `cannot read the baseline: ${read.message}`, location: { path, line: 1, column: 1, endLine: 1, endColumn: 1 } });
   }
   let parsed = text === null ? null : parseBaseline(text, path);
   if (update) {
     const next = updateBaseline(result.findings, parsed?.baseline ?? null, scope, { fileExists: (p) => existsSync(resolve(root, p)), lineText });
     text = formatBaseline(next);
-    writeFileSync(file, text);
+    try {
+      // Never through a link: a baseline that is a link (to a file outside, say) is refused, not overwritten.
+      writeFileNoFollow(file, text, { within: root });
+    } catch (error) {
+      // A read-only checkout, a folder, a missing parent: a problem with how rollsafe was called, exit 2.
+      throw new UsageError(`--update-baseline: cannot write ${path}: ${error instanceof WriteError ? error.why : error instanceof Error ? error.message : String(error)}`);
+    }
     const entries = Object.values(next.files).reduce((n, byRule) => n + Object.values(byRule).reduce((m, list) => m + list.length, 0), 0);
-    stderr.write(`rollsafe: wrote ${path} (${entries} accepted finding${entries === 1 ? '' : 's'} in ${Object.keys(next.files).length} file${Object.keys(next.files).length === 1 ? '' : 's'})\n`);
+    stderr.write(`rollsafe: wrote ${sanitizeLine(path)} (${entries} accepted finding${entries === 1 ? '' : 's'} in ${Object.keys(next.files).length} file${Object.keys(next.files).length === 1 ? '' : 's'})\n`);
     parsed = { baseline: next, diagnostics: [] };
     diagnostics.length = 0;
   }

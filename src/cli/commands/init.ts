@@ -4,12 +4,13 @@
  * replaces a file, and edits an existing one only where the edit is plain (a JSON key, a YAML block appended);
  * everything else is printed for the user to paste. A second run finds everything in place and writes nothing.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { EXIT_CLEAN, UsageError, type CliIO } from '../io.js';
 import { git, GitError, repoRoot } from '../../git.js';
-import { CONFIG_FILES } from '../../config/load.js';
+import { CONFIG_FILES, MAX_CONFIG_BYTES } from '../../config/load.js';
+import { readRepoFile, writeFileNoFollow } from '../../safe-fs.js';
 import { discoverMigrationSets } from '../../migrations/index.js';
 import type { LayoutName } from '../../migrations/migration.js';
 
@@ -88,12 +89,10 @@ const TS_LAYOUTS: ReadonlySet<LayoutName> = new Set(['knex', 'kysely', 'typeorm'
 export const WORKFLOW_PATH = '.github/workflows/rollsafe.yml';
 export const ACTION_REF = 'rollsafe/rollsafe@v0';
 
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return null;
-  }
+/** A file of the repository through the one bounded read (no link out of it, no device); null when absent or refused. */
+function readText(root: string, path: string): string | null {
+  const read = readRepoFile(root, join(root, path), { maxBytes: MAX_CONFIG_BYTES });
+  return read.ok ? read.bytes.toString('utf8') : null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -101,7 +100,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function readPackageJson(root: string): PackageJson | null {
-  const text = readText(join(root, 'package.json'));
+  const text = readText(root, 'package.json');
   if (text === null) return null;
   try {
     const value: unknown = JSON.parse(text);
@@ -199,7 +198,7 @@ function planLintStaged(facts: ProjectFacts, command: string, plan: InitPlan): v
   const entry = `${command} check --staged`;
   const snippet = JSON.stringify(Object.fromEntries(globs.map((g) => [g, entry])), null, 2);
   const path = where === 'dependency' ? 'package.json' : where!;
-  const text = readText(join(facts.root, path));
+  const text = readText(facts.root, path);
   let config: Record<string, unknown> | null = null;
   let container: Record<string, unknown> | null = null;
   if (text !== null && (path === 'package.json' || path === '.lintstagedrc' || path === '.lintstagedrc.json')) {
@@ -233,7 +232,7 @@ function planLintStaged(facts: ProjectFacts, command: string, plan: InitPlan): v
 
 function planHusky(facts: ProjectFacts, command: string, plan: InitPlan): void {
   const path = '.husky/pre-commit';
-  const text = readText(join(facts.root, path));
+  const text = readText(facts.root, path);
   if (mentionsRollsafe(text)) {
     plan.notes.push('The husky pre-commit hook already runs rollsafe.');
     return;
@@ -245,7 +244,7 @@ function planHusky(facts: ProjectFacts, command: string, plan: InitPlan): void {
 
 function planLefthook(facts: ProjectFacts, command: string, plan: InitPlan): void {
   const path = facts.lefthook === 'dependency' ? 'lefthook.yml' : facts.lefthook!;
-  const text = readText(join(facts.root, path));
+  const text = readText(facts.root, path);
   const globs = migrationGlobs(facts);
   const glob = globs.length === 1 ? globs[0]! : `{${globs.join(',')}}`;
   const block = (pad: string): string => `${pad}rollsafe:\n${pad}  glob: ${JSON.stringify(glob)}\n${pad}  run: ${command} check --staged\n`;
@@ -284,7 +283,7 @@ async function planGitHook(facts: ProjectFacts, command: string, plan: InitPlan)
   const hooks = (await git(['rev-parse', '--git-path', 'hooks'], facts.root, { keepHooksPath: true })).trim();
   const dir = isAbsolute(hooks) ? hooks : join(facts.root, hooks);
   const path = relative(facts.root, join(dir, 'pre-commit')).split('\\').join('/');
-  const text = readText(join(facts.root, path));
+  const text = readText(facts.root, path);
   const line = `exec ${command} check --staged`;
   if (mentionsRollsafe(text)) plan.notes.push(`${path} already runs rollsafe.`);
   else if (text !== null) plan.notes.push(`${path} exists; add this line to it:\n${indent(`${command} check --staged || exit 1`)}`);
@@ -301,7 +300,7 @@ async function planGitHook(facts: ProjectFacts, command: string, plan: InitPlan)
 }
 
 async function planHook(facts: ProjectFacts, options: InitOptions, command: string, plan: InitPlan): Promise<void> {
-  const huskyRunsLintStaged = /lint-staged/.test(readText(join(facts.root, '.husky/pre-commit')) ?? '');
+  const huskyRunsLintStaged = /lint-staged/.test(readText(facts.root, '.husky/pre-commit') ?? '');
   if (facts.lintStaged && (huskyRunsLintStaged || !facts.husky)) {
     planLintStaged(facts, command, plan);
     if (!facts.husky) plan.notes.push('lint-staged runs from a git hook: make sure one calls it (husky, simple-git-hooks).');
@@ -338,7 +337,7 @@ function gitlabStage(text: string): string {
 
 function planCi(facts: ProjectFacts, command: string, plan: InitPlan): void {
   if (facts.gitlabCi) {
-    const text = readText(join(facts.root, '.gitlab-ci.yml')) ?? '';
+    const text = readText(facts.root, '.gitlab-ci.yml') ?? '';
     if (mentionsRollsafe(text)) {
       plan.notes.push('.gitlab-ci.yml already runs rollsafe.');
       return;
@@ -363,7 +362,7 @@ function planCi(facts: ProjectFacts, command: string, plan: InitPlan): void {
     plan.writes.push({ path: '.gitlab-ci.yml', kind: 'edit', content: `${text}${text.endsWith('\n') || text === '' ? '' : '\n'}\n${job}\n`, preview: job, why: 'GitLab CI job (merge requests)' });
     return;
   }
-  const existing = readText(join(facts.root, WORKFLOW_PATH));
+  const existing = readText(facts.root, WORKFLOW_PATH);
   const workflow = [
     'name: rollsafe',
     'on:',
@@ -389,7 +388,7 @@ const ESLINT_ENTRY = '  ...rollsafe.configs.recommended,';
 function planEslint(facts: ProjectFacts, plan: InitPlan): void {
   if (!facts.eslint) return;
   const path = facts.eslintConfig;
-  const text = path ? readText(join(facts.root, path)) : null;
+  const text = path ? readText(facts.root, path) : null;
   if (mentionsRollsafe(text)) {
     plan.notes.push(`${path} already uses the rollsafe ESLint plugin.`);
     return;
@@ -457,9 +456,14 @@ export function applyPlan(root: string, plan: InitPlan): void {
     const file = join(root, w.path);
     // A file that appeared since the plan was shown is not replaced.
     if (w.kind === 'create' && existsSync(file)) continue;
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, w.content);
-    if (w.executable) chmodSync(file, statSync(file).mode | 0o111);
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      // Never through a link: a planted link named like the file is refused, not written through.
+      writeFileNoFollow(file, w.content, { within: root, mode: w.executable ? 0o777 : 0o666 });
+      if (w.executable) chmodSync(file, statSync(file).mode | 0o111);
+    } catch (error) {
+      throw new UsageError(`init: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 }
 

@@ -10,7 +10,7 @@ import { scanRef, scanWorktree, type ScanOptions, type ScanResult } from '../../
 import { extractorManifest } from '../../code/extractors/manifest.js';
 import type { Reference } from '../../code/reference.js';
 import type { Diagnostic } from '../../diagnostic.js';
-import { sanitize, sanitizeJson } from '../../report/sanitize.js';
+import { sanitizeJson, sanitizeLine } from '../../report/sanitize.js';
 import { discoverMigrationSets, MigrationsConfigError } from '../../migrations/index.js';
 import type { RollsafeConfig } from '../../config/types.js';
 
@@ -112,12 +112,12 @@ function describeTarget(target: RefsTarget): string {
 function writePretty(io: CliIO, target: RefsTarget, refs: readonly Reference[], scan: ScanResult): void {
   // Paths and snippets are text of the repository: escaped before they reach the terminal.
   const rows = refs.map((r) => [
-    sanitize(`${r.location.path}:${r.location.line}:${r.location.column}`),
+    sanitizeLine(`${r.location.path}:${r.location.line}:${r.location.column}`),
     r.column === undefined && target.column === undefined ? `${r.kind} (table)` : r.kind,
     r.confidence,
     r.implicit ? 'implicit' : 'explicit',
     r.context,
-    sanitize(r.snippet + (r.via ? `  (${r.via})` : '')),
+    sanitizeLine(r.snippet + (r.via ? `  (${r.via})` : '')),
   ]);
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(0, ...rows.map((row) => row[i]!.length)));
   for (const row of rows) io.stdout.write(`${row.map((cell, i) => (i < 5 ? cell.padEnd(widths[i]!) : cell)).join('  ')}\n`);
@@ -128,12 +128,12 @@ function writePretty(io: CliIO, target: RefsTarget, refs: readonly Reference[], 
     refs.length === 0
       ? `No references to ${what}`
       : `${refs.length} reference${refs.length === 1 ? '' : 's'} to ${what} in ${files} file${files === 1 ? '' : 's'}`;
-  io.stdout.write(`${rows.length > 0 ? '\n' : ''}${summary} (${scan.source}: ${s.files - s.unreadable} files, ${s.parsed} parsed, ${s.cached} cached${s.unreadable ? `, ${s.unreadable} unreadable` : ''}, ${s.ms} ms)\n`);
+  io.stdout.write(`${rows.length > 0 ? '\n' : ''}${sanitizeLine(summary)} (${sanitizeLine(scan.source)}: ${s.files - s.unreadable} files, ${s.parsed} parsed, ${s.cached} cached${s.unreadable ? `, ${s.unreadable} unreadable` : ''}, ${s.ms} ms)\n`);
 }
 
 function writeDiagnostics(io: CliIO, diagnostics: readonly Diagnostic[]): void {
   for (const d of diagnostics) {
-    io.stderr.write(sanitize(`${d.location.path}:${d.location.line}:${d.location.column}  ${d.severity}  ${d.message}  (${d.code})`) + '\n');
+    io.stderr.write(sanitizeLine(`${d.location.path}:${d.location.line}:${d.location.column}  ${d.severity}  ${d.message}  (${d.code})`) + '\n');
   }
 }
 

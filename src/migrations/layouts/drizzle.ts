@@ -9,6 +9,7 @@
 import type { Diagnostic } from '../../diagnostic.js';
 import { withoutBom } from '../blank.js';
 import { migrationDiagnostic, problemAtOffset } from '../diagnostics.js';
+import { compareStrings } from '../../compare.js';
 import { joinPath, type FolderEntries, type MigrationEntry, type MigrationLayout, type MigrationListing, type RepoFiles } from '../layout.js';
 import { naturalCompare } from '../order.js';
 
@@ -162,8 +163,11 @@ function parseJournal(text: string, path: string, diagnostics: Diagnostic[]): { 
 async function listFolders(dir: string, entries: FolderEntries, repo: RepoFiles): Promise<MigrationListing> {
   const diagnostics: Diagnostic[] = [];
   const list: MigrationEntry[] = [];
-  // The 1.x migrator sorts folder names with localeCompare and skips folders without migration.sql.
-  for (const folder of [...entries.dirs].sort((a, b) => a.localeCompare(b))) {
+  // The 1.x migrator sorts folder names with localeCompare (in its own process's locale, which rollsafe cannot
+  // know) and skips folders without migration.sql. Folder names start with a 14-digit timestamp, where every
+  // locale agrees with code-point order; past it, rollsafe's order must not depend on the locale it runs in
+  // (cs_CZ sorts "ch" after "h"): code-unit order (compareStrings), as everywhere else.
+  for (const folder of [...entries.dirs].sort(compareStrings)) {
     const inside = await repo.list(joinPath(dir, folder));
     if (!inside?.files.includes('migration.sql')) {
       diagnostics.push(
