@@ -282,7 +282,7 @@ describe('the ESLint config init edits', () => {
   it('a TypeScript project whose config has no TypeScript parser, or JSX files it cannot parse: not edited, the lines printed', async () => {
     const jsOnly = "export default [\n  { rules: { 'no-console': 'warn' } },\n];\n";
     // TypeScript shows in any of: a .ts file, tsconfig.json, `typescript` installed.
-    for (const files of [{ 'src/db.ts': 'export const q: number = 1;\n' }, { 'tsconfig.json': '{}' }, { 'package.json': deps({ typescript: '^5.0.0' }) }]) {
+    for (const files of [{ 'src/db.ts': 'export const q: number = 1;\n' }, { 'tsconfig.json': '{}' }, { 'package.json': deps({ typescript: '^5.0.0' }) }] as Record<string, string>[]) {
       const p = await plan({ 'package.json': deps(), 'eslint.config.js': jsOnly, ...files });
       expect(eslintEdit(p)).toBeUndefined();
       expect(p.notes.join('\n')).toContain("ESLint (eslint.config.js): not edited. It has no parser for this project's TypeScript files");
