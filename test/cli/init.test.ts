@@ -10,7 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { detectProject, ESLINT_TS_SNIPPET, planInit, type InitOptions, type InitPlan } from '../../src/cli/commands/init.js';
 import { run } from '../../src/cli/main.js';
 import { checkJson, rollsafe } from '../support/cli.js';
-import { typescriptEslintConfigs } from '../support/doc-snippets.js';
+import { codeBlocks, typescriptEslintConfigs } from '../support/doc-snippets.js';
 import { TestRepo } from '../support/git-repo.js';
 
 const checkout = join(import.meta.dirname, '..', '..');
@@ -257,8 +257,9 @@ describe('the ESLint config init edits', () => {
   const deps = (extra: Record<string, string> = {}) => JSON.stringify({ type: 'module', devDependencies: { eslint: '^9.0.0', rollsafe: '^0.1.0', ...extra } });
   const valid = (code: string) => ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext } }).diagnostics ?? [];
 
-  it('prints the TypeScript configuration docs/eslint.md shows', () => {
+  it('prints the TypeScript configuration docs/eslint.md and the Editor recipe of docs/integrations.md show', () => {
     expect(typescriptEslintConfigs()).toContain(`${ESLINT_TS_SNIPPET}\n`);
+    expect(codeBlocks('integrations.md').map((b) => b.code)).toContain(`${ESLINT_TS_SNIPPET}\n`);
   });
 
   it('a JavaScript project with a plain array: the entry after the last one, a comma added when it had none', async () => {
