@@ -14,7 +14,7 @@ const bin = join(here, '..', 'bin', 'rollsafe.js');
 const bold = (s) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\x1b[1m${s}\x1b[0m` : s);
 
 if (!existsSync(join(here, '..', 'dist', 'src', 'cli', 'bin.js'))) {
-  console.error('rollsafe is not built yet: run `npm ci` (or `npm run build`) first.');
+  console.error('rollsafe is not built yet: run `npm run build` first.');
   process.exit(2);
 }
 

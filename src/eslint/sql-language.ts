@@ -167,10 +167,13 @@ export const sqlLanguage = {
   visitorKeys: VISITOR_KEYS,
   defaultLanguageOptions: {},
 
-  validateLanguageOptions(options: Record<string, unknown>): void {
-    const unknown = Object.keys(options ?? {});
-    if (unknown.length > 0) throw new TypeError(`rollsafe/sql has no language options (got ${unknown.map((k) => `"${k}"`).join(', ')}).`);
-  },
+  /**
+   * The language has no options of its own, and ignores the ones it does not know, as `@eslint/json` and
+   * `@eslint/css` do: a config without `files` (typescript-eslint's `base`, which sets `parser` and
+   * `sourceType`) applies its language options to every file, `.sql` included, and throwing on them made
+   * ESLint refuse the whole configuration.
+   */
+  validateLanguageOptions(_options: Record<string, unknown>): void {},
 
   /** Never fails: a statement Postgres cannot parse is a node of its own, reported by `rollsafe/valid-migration`. */
   parse(file: LanguageFile): { ok: true; ast: SqlRootNode; file: SqlFile | undefined } {

@@ -7,9 +7,10 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ts } from 'ts-morph';
 import { afterAll, describe, expect, it } from 'vitest';
-import { detectProject, planInit, type InitOptions, type InitPlan } from '../../src/cli/commands/init.js';
+import { detectProject, ESLINT_TS_SNIPPET, planInit, type InitOptions, type InitPlan } from '../../src/cli/commands/init.js';
 import { run } from '../../src/cli/main.js';
 import { checkJson, rollsafe } from '../support/cli.js';
+import { codeBlocks, typescriptEslintConfigs } from '../support/doc-snippets.js';
 import { TestRepo } from '../support/git-repo.js';
 
 const checkout = join(import.meta.dirname, '..', '..');
@@ -25,6 +26,7 @@ function fromFixture(kind: string): TestRepo {
   return repo;
 }
 
+const indentLines = (text: string): string => text.split('\n').map((l) => (l ? `    ${l}` : l)).join('\n');
 const read = (repo: TestRepo, path: string): string => readFileSync(join(repo.root, path), 'utf8');
 const json = (repo: TestRepo, path: string): Record<string, unknown> => JSON.parse(read(repo, path)) as Record<string, unknown>;
 
@@ -74,7 +76,7 @@ describe('rollsafe init --yes', () => {
     await checkPassesWith(repo, 'db/migrations/003_invoice_notes.sql', 'ALTER TABLE invoices ADD COLUMN notes text;\n');
   });
 
-  it('Prisma + lefthook (pnpm): a lefthook command, the ESLint plugin in the flat config', async () => {
+  it('Prisma + lefthook (pnpm): a lefthook command, the ESLint config left alone: it cannot parse the project\'s TypeScript', async () => {
     const repo = fromFixture('prisma-lefthook');
     const init = await rollsafe(repo.root, ['init', '--yes']);
     expect(init.code).toBe(0);
@@ -96,12 +98,11 @@ describe('rollsafe init --yes', () => {
         '',
       ].join('\n'),
     );
-    const eslint = read(repo, 'eslint.config.js');
-    expect(eslint).toBe(
-      "import js from '@eslint/js';\nimport rollsafe from 'rollsafe/eslint-plugin';\n\nexport default [\n  js.configs.recommended,\n  { rules: { 'no-console': 'warn' } },\n  ...rollsafe.configs.recommended,\n];\n",
-    );
-    const parsed = ts.transpileModule(eslint, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext } });
-    expect(parsed.diagnostics ?? []).toEqual([]);
+    // The config lints JavaScript only (no TypeScript parser) and src/bookings.ts is TypeScript: rollsafe's
+    // code config would make ESLint read it with its JavaScript parser, a parse error where `eslint .` was clean.
+    expect(read(repo, 'eslint.config.js')).toBe(readFileSync(join(fixtures, 'prisma-lefthook', 'eslint.config.js'), 'utf8'));
+    expect(init.stdout).toContain('ESLint (eslint.config.js): not edited. It has no parser for this project\'s TypeScript files');
+    expect(init.stdout).toContain(indentLines(ESLINT_TS_SNIPPET));
     expect(read(repo, '.github/workflows/rollsafe.yml')).toContain('uses: rollsafe/rollsafe@v0');
     expect(init.stdout).not.toContain('--save-dev rollsafe'); // already a devDependency
 
@@ -242,5 +243,64 @@ describe('hook set-ups init adapts to', () => {
   it('--config-format mjs', async () => {
     const p = await plan({}, { configFormat: 'mjs' });
     expect(write(p, 'rollsafe.config.mjs')!.content).toMatch(/^\/\*\* @type \{import\('rollsafe'\)\.RollsafeConfig\} \*\/\nexport default \{\n {2}"migrations"/);
+  });
+});
+
+describe('the ESLint config init edits', () => {
+  const plan = async (files: Record<string, string>) => {
+    const repo = new TestRepo('rollsafe-init-eslint-');
+    repos.push(repo);
+    repo.write({ 'db/migrations/001_a.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n', ...files });
+    return planInit(await detectProject(repo.root), { configFormat: 'json', gitHook: false });
+  };
+  const eslintEdit = (p: InitPlan) => p.writes.find((w) => w.path.startsWith('eslint.config.'))?.content;
+  const deps = (extra: Record<string, string> = {}) => JSON.stringify({ type: 'module', devDependencies: { eslint: '^9.0.0', rollsafe: '^0.1.0', ...extra } });
+  const valid = (code: string) => ts.transpileModule(code, { reportDiagnostics: true, compilerOptions: { module: ts.ModuleKind.ESNext } }).diagnostics ?? [];
+
+  it('prints the TypeScript configuration docs/eslint.md and the Editor recipe of docs/integrations.md show', () => {
+    expect(typescriptEslintConfigs()).toContain(`${ESLINT_TS_SNIPPET}\n`);
+    expect(codeBlocks('integrations.md').map((b) => b.code)).toContain(`${ESLINT_TS_SNIPPET}\n`);
+  });
+
+  it('a JavaScript project with a plain array: the entry after the last one, a comma added when it had none', async () => {
+    const p = await plan({ 'package.json': deps(), 'src/db.js': 'export const q = 1;\n', 'eslint.config.js': "export default [\n  { rules: { 'no-console': 'warn' } }\n];\n" });
+    const edited = eslintEdit(p)!;
+    expect(edited).toBe("import rollsafe from 'rollsafe/eslint-plugin';\n\nexport default [\n  { rules: { 'no-console': 'warn' } },\n  ...rollsafe.configs.recommended,\n];\n");
+    expect(valid(edited)).toEqual([]);
+  });
+
+  it('a TypeScript project with typescript-eslint: defineConfig(…) and tseslint.config(…) get the entry', async () => {
+    for (const config of typescriptEslintConfigs()) {
+      const before = config.split('\n').filter((l) => !l.includes('rollsafe')).join('\n');
+      const p = await plan({ 'package.json': deps({ 'typescript-eslint': '^8.0.0', typescript: '^5.0.0' }), 'src/db.ts': 'export const q: number = 1;\n', 'eslint.config.js': before });
+      expect(eslintEdit(p)).toBe(config);
+    }
+    const noComma = await plan({ 'package.json': deps({ typescript: '^5.0.0' }), 'eslint.config.mjs': "import tseslint from 'typescript-eslint';\n\nexport default tseslint.config(\n  tseslint.configs.recommended\n);\n" });
+    expect(eslintEdit(noComma)).toBe("import tseslint from 'typescript-eslint';\nimport rollsafe from 'rollsafe/eslint-plugin';\n\nexport default tseslint.config(\n  tseslint.configs.recommended,\n  ...rollsafe.configs.recommended,\n);\n");
+    expect(valid(eslintEdit(noComma)!)).toEqual([]);
+  });
+
+  it('a TypeScript project whose config has no TypeScript parser, or JSX files it cannot parse: not edited, the lines printed', async () => {
+    const jsOnly = "export default [\n  { rules: { 'no-console': 'warn' } },\n];\n";
+    // TypeScript shows in any of: a .ts file, tsconfig.json, `typescript` installed.
+    for (const files of [{ 'src/db.ts': 'export const q: number = 1;\n' }, { 'tsconfig.json': '{}' }, { 'package.json': deps({ typescript: '^5.0.0' }) }] as Record<string, string>[]) {
+      const p = await plan({ 'package.json': deps(), 'eslint.config.js': jsOnly, ...files });
+      expect(eslintEdit(p)).toBeUndefined();
+      expect(p.notes.join('\n')).toContain("ESLint (eslint.config.js): not edited. It has no parser for this project's TypeScript files");
+      expect(p.notes.join('\n')).toContain('npm install --save-dev typescript-eslint');
+    }
+    const jsx = await plan({ 'package.json': deps(), 'src/App.jsx': 'export const App = () => <div />;\n', 'eslint.config.js': jsOnly });
+    expect(eslintEdit(jsx)).toBeUndefined();
+    expect(jsx.notes.join('\n')).toContain("no parser for this project's JSX files");
+    const react = await plan({ 'package.json': deps(), 'src/App.jsx': 'export const App = () => <div />;\n', 'eslint.config.js': "import react from 'eslint-plugin-react';\n\nexport default [\n  react.configs.flat.recommended,\n];\n" });
+    expect(eslintEdit(react)).toContain('...rollsafe.configs.recommended,');
+  });
+
+  it('a shape it does not know (a variable, a comment after the last entry): the lines printed', async () => {
+    const variable = await plan({ 'package.json': deps(), 'eslint.config.js': 'const config = [];\nexport default config;\n' });
+    expect(eslintEdit(variable)).toBeUndefined();
+    expect(variable.notes.join('\n')).toContain('ESLint (flat config, eslint.config.js): add the plugin');
+    const comment = await plan({ 'package.json': deps(), 'eslint.config.js': 'export default [\n  {} // mine\n];\n' });
+    expect(eslintEdit(comment)).toBeUndefined();
   });
 });

@@ -4,7 +4,7 @@
  * replaces a file, and edits an existing one only where the edit is plain (a JSON key, a YAML block appended);
  * everything else is printed for the user to paste. A second run finds everything in place and writes nothing.
  */
-import { chmodSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Command } from '../command.js';
 import { EXIT_CLEAN, UsageError, type CliIO } from '../io.js';
@@ -40,6 +40,10 @@ export interface ProjectFacts {
   gitlabCi: boolean;
   eslintConfig: string | null;
   eslint: boolean;
+  /** TypeScript sources (`.ts`, `.tsx`, `.mts`, `.cts`), a tsconfig.json or `typescript` installed. */
+  typescript: boolean;
+  /** `.jsx` files. */
+  jsx: boolean;
   isGit: boolean;
 }
 
@@ -119,6 +123,28 @@ function packageManager(root: string, pkg: PackageJson | null): PackageManager {
   return 'npm';
 }
 
+/** Whether a file whose name matches is in the project (not in node_modules, build output or dot folders); a bounded walk. */
+function hasSourceFile(root: string, name: RegExp, limit = 20_000): boolean {
+  const stack = [root];
+  let seen = 0;
+  while (stack.length > 0) {
+    let entries;
+    const dir = stack.pop()!;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const entry of entries) {
+      if (++seen > limit) return false;
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith('.') && !['node_modules', 'dist', 'build', 'coverage'].includes(entry.name)) stack.push(join(dir, entry.name));
+      } else if (entry.isFile() && name.test(entry.name)) return true;
+    }
+  }
+  return false;
+}
+
 export async function detectProject(root: string): Promise<ProjectFacts> {
   const pkg = readPackageJson(root);
   const deps: Record<string, string> = {};
@@ -151,6 +177,8 @@ export async function detectProject(root: string): Promise<ProjectFacts> {
     gitlabCi: has('.gitlab-ci.yml'),
     eslintConfig: ESLINT_FILES.find(has) ?? null,
     eslint: 'eslint' in deps || ESLINT_FILES.some(has),
+    typescript: has('tsconfig.json') || 'typescript' in deps || hasSourceFile(root, /\.(?:[cm]?ts|tsx)$/),
+    jsx: hasSourceFile(root, /\.jsx$/),
     isGit,
   };
 }
@@ -384,6 +412,61 @@ function planCi(facts: ProjectFacts, command: string, plan: InitPlan): void {
 
 const ESLINT_IMPORT = "import rollsafe from 'rollsafe/eslint-plugin';";
 const ESLINT_ENTRY = '  ...rollsafe.configs.recommended,';
+/** The configurations docs/eslint.md shows, for a JavaScript and for a TypeScript project. */
+const ESLINT_JS_SNIPPET = `${ESLINT_IMPORT}\n\nexport default [\n  // … your configuration\n${ESLINT_ENTRY}\n];`;
+export const ESLINT_TS_SNIPPET = [
+  '// eslint.config.js',
+  "import { defineConfig } from 'eslint/config';",
+  "import tseslint from 'typescript-eslint';",
+  ESLINT_IMPORT,
+  '',
+  'export default defineConfig(',
+  '  ...tseslint.configs.recommended,',
+  ESLINT_ENTRY,
+  ');',
+].join('\n');
+/** A config that sets a TypeScript parser up (typescript-eslint, or its parser alone). */
+const TS_PARSER = /\btypescript-eslint\b|@typescript-eslint\/parser|\btseslint\b/;
+/** A config that parses JSX (typescript-eslint does for `.jsx`; espree needs `ecmaFeatures.jsx`, React configs set it). */
+const JSX_PARSER = /\bjsx\b|react/i;
+
+/**
+ * Where the entry goes in the file: before the closing `]` of `export default [ … ]`, or the closing `)` of
+ * `export default defineConfig( … )` / `tseslint.config( … )`, when that is the plain shape of the file.
+ * `null` when the file is anything else (a variable, a function, a comment after the last entry).
+ */
+function eslintEntryEdit(text: string): string | null {
+  const exports = text.match(/^export default\b/gm) ?? [];
+  if (exports.length !== 1) return null;
+  const shape = /^export default (?:\[|(?:defineConfig|[A-Za-z_$][\w$]*\.config)\()/m.exec(text);
+  if (!shape) return null;
+  const closer = shape[0].endsWith('[') ? ']' : ')';
+  const close = new RegExp(`\\n\\${closer};?(\\s*)$`).exec(text);
+  if (!close || close.index < shape.index) return null;
+  const before = text.slice(0, close.index).trimEnd();
+  const lastLine = before.slice(before.lastIndexOf('\n') + 1);
+  const last = before.at(-1);
+  // The last entry needs a comma before rollsafe's; a line ending in a comment cannot take one safely.
+  let body = before;
+  if (last !== ',' && last !== '[' && last !== '(') {
+    if (lastLine.includes('//') || lastLine.trimEnd().endsWith('*/')) return null;
+    body = `${before},`;
+  }
+  return `${body}\n${ESLINT_ENTRY}\n${closer};${close[1]}`;
+}
+
+/**
+ * The script files rollsafe's code config makes ESLint lint (`**\/*.{js,jsx,ts,tsx,…}`) that this ESLint
+ * config cannot parse: without a TypeScript parser, ESLint reads `.ts` files with its JavaScript parser and
+ * reports a parse error on each one.
+ */
+function unparseableKinds(facts: ProjectFacts, text: string): string[] {
+  const kinds: string[] = [];
+  const tsParser = TS_PARSER.test(text);
+  if (facts.typescript && !tsParser) kinds.push('TypeScript');
+  if (facts.jsx && !tsParser && !JSX_PARSER.test(text)) kinds.push('JSX');
+  return kinds;
+}
 
 function planEslint(facts: ProjectFacts, plan: InitPlan): void {
   if (!facts.eslint) return;
@@ -393,14 +476,27 @@ function planEslint(facts: ProjectFacts, plan: InitPlan): void {
     plan.notes.push(`${path} already uses the rollsafe ESLint plugin.`);
     return;
   }
-  const lines = `${ESLINT_IMPORT}\n\nexport default [\n  // … your configuration\n${ESLINT_ENTRY}\n];`;
-  // Edited only when the plugin can be imported (rollsafe installed) and the file is a plain exported array.
-  const plain = text !== null && 'rollsafe' in facts.deps && (text.match(/export default \[/g) ?? []).length === 1 && /\n\];?\s*$/.test(text) && !/^\s*(const|let|var)\s+rollsafe\b/m.test(text);
-  if (!plain || !path) {
-    plan.notes.push(`ESLint (flat config${path ? `, ${path}` : ''}): add the plugin to mark code that uses dropped or renamed columns in the editor:\n${indent(lines)}`);
+  const snippet = facts.typescript ? `npm install --save-dev typescript-eslint\n\n${ESLINT_TS_SNIPPET}` : ESLINT_JS_SNIPPET;
+  const advice = `add the plugin to mark code that uses dropped or renamed columns in the editor:\n${indent(snippet)}`;
+  if (text === null || !path) {
+    plan.notes.push(`ESLint (flat config${path ? `, ${path}` : ''}): ${advice}`);
     return;
   }
-  const withEntry = text.replace(/\n\];?(\s*)$/, (_m, tail: string) => `\n${ESLINT_ENTRY}\n];${tail}`);
+  const unparseable = unparseableKinds(facts, text);
+  if (unparseable.length > 0) {
+    // Adding rollsafe's code config here would turn a clean `eslint .` into a parse error per file.
+    plan.notes.push(
+      `ESLint (${path}): not edited. It has no parser for this project's ${unparseable.join(' and ')} files, which ` +
+        `rollsafe's rules make ESLint lint: each would be a parse error. Set a parser up for them (typescript-eslint) and ${advice}`,
+    );
+    return;
+  }
+  // Edited only when the plugin can be imported (rollsafe installed) and the file has a plain shape.
+  const withEntry = 'rollsafe' in facts.deps && !/^\s*(const|let|var)\s+rollsafe\b/m.test(text) ? eslintEntryEdit(text) : null;
+  if (withEntry === null) {
+    plan.notes.push(`ESLint (flat config, ${path}): ${advice}`);
+    return;
+  }
   const importLines = [...withEntry.matchAll(/^import [^\n]*;[ \t]*$/gm)];
   const at = importLines.length ? importLines[importLines.length - 1]!.index! + importLines[importLines.length - 1]![0].length : -1;
   const content = at >= 0 ? `${withEntry.slice(0, at)}\n${ESLINT_IMPORT}${withEntry.slice(at)}` : `${ESLINT_IMPORT}\n\n${withEntry}`;
