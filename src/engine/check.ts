@@ -135,6 +135,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     findings,
     diagnostics: sortDiagnostics(diagnostics),
     newMigrations: [...newPaths].sort(),
+    migrationDirs: sets.map((s) => s.dir),
     migrationCount,
     codeFileCount,
     ...(scriptCalls.analysed + scriptCalls.unanalysed > 0 ? { scriptCalls } : {}),
