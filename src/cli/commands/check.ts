@@ -6,6 +6,7 @@ import { MigrationsConfigError } from '../../migrations/index.js';
 import { rules } from '../../../rules/index.js';
 import { writeReport, FORMATS, type FormatName } from '../../report/index.js';
 import { failsUnchecked, whyUnchecked } from '../unchecked.js';
+import { writeStepSummary } from '../../report/markdown.js';
 import { sanitize } from '../../report/sanitize.js';
 // rollsafe:baseline+print-config — begin
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -99,6 +100,8 @@ export const checkCommand: Command = {
       }
     }
     writeReport(result, format as FormatName, io.stdout, io.env, { version: VERSION });
+    // On GitHub Actions the readable formats also fill the job summary (machine formats are for files).
+    if (format === 'pretty' || format === 'github') writeStepSummary(result, io.env, (line) => io.stderr.write(`rollsafe: ${sanitize(line)}\n`));
     const failing = result.findings.some((f) => f.severity === 'error') || result.diagnostics.some((d) => d.severity === 'error');
     return failing ? EXIT_FINDINGS : EXIT_CLEAN;
   },
