@@ -49,15 +49,23 @@ export interface CheckOptions {
   cacheDir?: string;
   /** One-line notes for stderr (a long first scan). */
   note?: (line: string) => void;
+  /** Called as each stage starts, with what it works on (the CLI's progress line and --verbose timings). */
+  progress?: (stage: CheckStage, detail: string) => void;
 }
+
+/** The stages of a run, in order; `code` only when a new migration needs the code. */
+export type CheckStage = 'migrations' | 'replay' | 'code' | 'rules';
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const { config } = options;
   const diagnostics: Diagnostic[] = [];
+  options.progress?.('migrations', 'finding migrations');
   const sets = await discover(options, diagnostics);
 
   const base = await chooseCheckBase(options);
   const newPaths = await newMigrationPaths(options, sets, base.ref);
+  const total = sets.reduce((n, s) => n + s.migrations.length, 0);
+  options.progress?.('replay', `reading ${total} migration${total === 1 ? '' : 's'} (${newPaths.size} new)`);
 
   await loadParser();
   await loadMigrationReaders(sets.flatMap((s) => s.migrations));
@@ -114,6 +122,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       for (const t of last.after.tables.values()) knownNames.add(t.name);
       for (const m of set.migrations) for (const t of m.before.tables.values()) knownNames.add(t.name);
     }
+    options.progress?.('code', `scanning the code (worktree${base.ref ? `, base ${base.ref}` : ''}${config.liveRefs?.length ? `, ${config.liveRefs.length} live ref${config.liveRefs.length === 1 ? '' : 's'}` : ''})`);
     const scanned = await scanLiveSources(options, sets, base.ref, [...knownNames]);
     live = scanned.live;
     codeFileCount = scanned.fileCount;
@@ -121,6 +130,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     for (const [name, map] of scanned.suppressions) codeSuppressions.set(name, map);
   }
 
+  options.progress?.('rules', `checking ${newPaths.size} new migration${newPaths.size === 1 ? '' : 's'}`);
   const findings = evaluate(prepared, {
     rules,
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,

@@ -46,8 +46,8 @@ beforeAll(async () => {
       };
       if (failWith) return send(failWith, { message: 'Resource not accessible by integration' });
       const url = new URL(req.url!, 'http://127.0.0.1');
-      let m;
-      if (req.method === 'GET' && (m = /^\/repos\/owner\/app\/issues\/7\/comments$/.exec(url.pathname))) {
+      let m: RegExpExecArray | null;
+      if (req.method === 'GET' && /^\/repos\/owner\/app\/issues\/7\/comments$/.test(url.pathname)) {
         const page = Number(url.searchParams.get('page') ?? '1');
         const per = Number(url.searchParams.get('per_page') ?? '30');
         return send(200, comments.slice((page - 1) * per, page * per));
@@ -58,7 +58,8 @@ beforeAll(async () => {
         return send(201, comment);
       }
       if (req.method === 'PATCH' && (m = /^\/repos\/owner\/app\/issues\/comments\/(\d+)$/.exec(url.pathname))) {
-        const comment = comments.find((c) => c.id === Number(m[1]));
+        const id = Number(m[1]);
+        const comment = comments.find((c) => c.id === id);
         if (!comment) return send(404, {});
         comment.body = (body as { body: string }).body;
         return send(200, comment);

@@ -7,6 +7,7 @@ import { rules } from '../../../rules/index.js';
 import { writeReport, FORMATS, type FormatName } from '../../report/index.js';
 import { failsUnchecked, whyUnchecked } from '../unchecked.js';
 import { writeStepSummary } from '../../report/markdown.js';
+import { Progress } from '../progress.js';
 import { sanitize } from '../../report/sanitize.js';
 // rollsafe:baseline+print-config — begin
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -42,6 +43,7 @@ export const checkCommand: Command = {
     config: { type: 'string', short: 'c', description: 'configuration file (default: rollsafe.config.* or package.json "rollsafe")', placeholder: 'file' },
     root: { type: 'string', description: 'repository root (default: the git top level of the current folder)', placeholder: 'dir' },
     staged: { type: 'boolean', description: 'with no base ref, check the migrations staged for commit (pre-commit hooks)' },
+    verbose: { type: 'boolean', description: 'print one line of timings per stage on stderr at the end' },
     'fail-on-unchecked': { type: 'boolean', description: 'exit 2 when nothing could be checked (no git, no migration folder, no base ref); default under CI when no base ref resolves (config "failOnUnchecked")' },
     'update-baseline': { type: 'boolean', description: 'accept every current finding: write them to the baseline file (config "baseline", default rollsafe-baseline.json)' },
     'print-config': { type: 'boolean', description: 'print the configuration in effect, defaults filled in, as JSON, and exit' },
@@ -60,6 +62,7 @@ export const checkCommand: Command = {
       io.stdout.write(JSON.stringify(await printableConfig(project.root, project.config.config, { migrationDirs, pgVersion, base }), null, 2) + '\n');
       return EXIT_CLEAN;
     }
+    const progress = new Progress(io.stderr, io.env, format);
     let result;
     try {
       result = await runCheck({
@@ -73,13 +76,20 @@ export const checkCommand: Command = {
         ...(args.values.migrations ? { migrationDirs: args.values.migrations as string[] } : {}),
         ...(pgVersion !== undefined ? { pgVersion } : {}),
         staged: Boolean(args.values.staged) || (!base && args.positionals.length === 0 && project.isGit),
-        note: (line) => io.stderr.write(`rollsafe: ${line}\n`),
+        note: (line) => {
+          progress.stop();
+          io.stderr.write(`rollsafe: ${line}\n`);
+        },
+        progress: (stage, detail) => progress.stage(stage, detail),
       });
     } catch (error) {
+      progress.stop();
       if (error instanceof CheckUsageError) throw new UsageError(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
       if (error instanceof MigrationsConfigError) throw new UsageError(error.message);
       throw error;
     }
+    progress.stage('report', 'writing the report');
+    progress.stop();
     result = applyBaseline(result, project.root, project.config.config, Boolean(args.values['update-baseline']), io.stderr);
     const { VERSION } = await import('../main.js');
     // Silent green: a run that checked nothing says so, and under the option (or CI without a base) fails.
@@ -102,6 +112,7 @@ export const checkCommand: Command = {
     writeReport(result, format as FormatName, io.stdout, io.env, { version: VERSION });
     // On GitHub Actions the readable formats also fill the job summary (machine formats are for files).
     if (format === 'pretty' || format === 'github') writeStepSummary(result, io.env, (line) => io.stderr.write(`rollsafe: ${sanitize(line)}\n`));
+    if (args.values.verbose) io.stderr.write(`${progress.timings()}\n`);
     const failing = result.findings.some((f) => f.severity === 'error') || result.diagnostics.some((d) => d.severity === 'error');
     return failing ? EXIT_FINDINGS : EXIT_CLEAN;
   },
