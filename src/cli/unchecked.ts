@@ -20,7 +20,7 @@ export interface UncheckedInput {
   gitProblem?: string;
   /** Migrations named on the command line: they are checked whatever the base. */
   files: readonly string[];
-  /** `--staged` given: checking the index without a base is what was asked (a pre-commit hook). */
+  /** `--staged` given: checking the index without a base is what was asked (a pre-commit hook, locally or in CI). */
   stagedAsked: boolean;
   env: Readonly<Record<string, string | undefined>>;
 }
@@ -49,6 +49,9 @@ export async function whyUnchecked(result: CheckResult, input: UncheckedInput): 
     };
   }
   const ci = underCi(input.env);
+  // `--staged` asks for the index, not a base: a hook (also when the pre-commit framework runs in CI). Without
+  // it, a run with no base checks the staged migrations only as a fallback, and under CI nothing is staged.
+  if (input.stagedAsked) return null;
   if (result.base.ref !== null) {
     // Under CI, origin/HEAD on the default branch is the very commit checked out (a push to main): nothing can
     // be new, and the run would pass whatever the push brought.
@@ -61,8 +64,6 @@ export async function whyUnchecked(result: CheckResult, input: UncheckedInput): 
       hint: 'name the release still running with --base; on a push, the commit before it (GitHub: ${{ github.event.before }}, GitLab: $CI_COMMIT_BEFORE_SHA), fetched',
     };
   }
-  // Locally, without a base, the staged migrations are what a hook asks for; under CI nothing is staged.
-  if (input.stagedAsked && !ci) return null;
   const kind = await cloneKind(input.root).catch(() => ({ shallow: false, singleBranch: false }));
   const fetch = fetchCommand('origin/main', 'origin', { shallow: kind.shallow, singleBranch: kind.singleBranch || kind.shallow });
   const tried = 'none of --base, the config\'s "base", GITHUB_BASE_REF, CI_MERGE_REQUEST_TARGET_BRANCH_NAME or origin/HEAD names a ref here';

@@ -86,6 +86,9 @@ describe('no base ref resolvable', () => {
     expect(local.code).toBe(0);
     expect(local.stderr).toContain('only migrations staged for commit were checked');
     expect((await rollsafe(r.root, ['check', '--staged'], LOCAL)).stderr).toBe('');
+    // A hook asks for the staged migrations, also when the pre-commit framework runs in CI: not a failure.
+    const hookInCi = await rollsafe(r.root, ['check', '--staged'], CI);
+    expect([hookInCi.code, hookInCi.stderr]).toEqual([0, '']);
     r.write({ 'rollsafe.config.json': JSON.stringify({ failOnUnchecked: false }) });
     const optedOut = await rollsafe(r.root, ['check'], CI);
     expect(optedOut.code).toBe(0);
@@ -102,6 +105,8 @@ describe('no base ref resolvable', () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('the base ref origin/HEAD is the commit checked out: nothing can be new');
     expect((await rollsafe(clone, ['check', '--base', 'HEAD~1'], CI)).code).toBe(1);
+    // The pre-commit framework running its hooks in CI asks for the staged migrations: not a failure.
+    expect((await rollsafe(clone, ['check', '--staged'], CI)).code).toBe(0);
   });
 });
 
