@@ -79,7 +79,7 @@ describe('who wrote the code decides which rollsafe runs', () => {
     }
     expect(run.outputs.fork).toBe('true');
     expect(run.outputs['exit-code']).toBe('0');
-  });
+  }, 180_000);
 
   it('a fork whose head repository was deleted (head.repo null) is treated as a fork', () => {
     const s = sandbox();
@@ -88,7 +88,7 @@ describe('who wrote the code decides which rollsafe runs', () => {
     expect(run.log.filter((l) => l.startsWith('FORK'))).toEqual([]);
     expect(run.log.some((l) => l.startsWith(`pinned rollsafe@${actionVersion}`))).toBe(true);
     expect(run.outputs.fork).toBe('true');
-  });
+  }, 180_000);
 
   it('the version input for a fork is still installed outside the checkout, and a file: version is refused', () => {
     const s = sandbox();
@@ -100,7 +100,7 @@ describe('who wrote the code decides which rollsafe runs', () => {
     expect(refused.outputs['exit-code']).toBe('2');
     expect(refused.stdout).toContain('::error title=rollsafe action::the version input must be an npm version or range');
     expect(refused.log).toEqual([]);
-  });
+  }, 180_000);
 
   it("trust-pull-requests lets a fork run the project's own rollsafe (and so the test sees the fork's binary when it runs)", () => {
     const s = sandbox();
@@ -109,7 +109,7 @@ describe('who wrote the code decides which rollsafe runs', () => {
     expect(run.log.filter((l) => l.startsWith('FORK node_modules rollsafe'))).toHaveLength(2);
     expect(run.log.filter((l) => l.startsWith('npm') || l.startsWith('pinned'))).toEqual([]);
     expect(run.log.every((l) => l.endsWith('no-code-config='))).toBe(true);
-  });
+  }, 180_000);
 
   it("a pull request from the repository itself runs the project's installed rollsafe", () => {
     const s = sandbox();
@@ -117,7 +117,7 @@ describe('who wrote the code decides which rollsafe runs', () => {
     const run = s.run(own.root, { event: 'pull_request', payload: prPayload('owner/app') });
     expect(run.outputs.fork).toBe('false');
     expect(run.log.filter((l) => l.startsWith('FORK node_modules rollsafe'))).toHaveLength(2);
-  });
+  }, 180_000);
 
   it("without an installed rollsafe, a trusted run installs the registry version package.json names, else the action's", () => {
     const s = sandbox();
@@ -126,7 +126,7 @@ describe('who wrote the code decides which rollsafe runs', () => {
     expect(s.run(r.root, { event: 'push', payload: {} }).log.some((l) => l.startsWith('pinned rollsafe@^0.1.0'))).toBe(true);
     r.commit('git dependency', { 'package.json': JSON.stringify({ devDependencies: { rollsafe: 'github:someone/rollsafe' } }) });
     expect(s.run(r.root, { event: 'push', payload: {} }).log.some((l) => l.startsWith(`pinned rollsafe@${actionVersion} `))).toBe(true);
-  });
+  }, 180_000);
 });
 
 describe('args', () => {
@@ -142,7 +142,7 @@ describe('args', () => {
     const readable = run.log.filter((l) => l.startsWith('pinned') && !l.includes('[sarif]'));
     expect(readable).toHaveLength(1);
     expect(readable[0]).toContain('[check] [--migrations] [db/my migrations] [--config] [conf/roll safe.json] [a b] [$HOME] [`id`] [--pg-version] [16] cwd=');
-  });
+  }, 180_000);
 
   it('an unmatched quote is an error (exit-code 2), and rollsafe does not run', () => {
     const s = sandbox();
@@ -152,7 +152,7 @@ describe('args', () => {
     expect(run.outputs['exit-code']).toBe('2');
     expect(run.stdout).toContain('unmatched quote');
     expect(run.log.filter((l) => l.startsWith('pinned'))).toEqual([]);
-  });
+  }, 180_000);
 });
 
 /**
@@ -180,7 +180,7 @@ describe('every event checks against a real base', () => {
     expect(run.stdout).toContain('dropped-column-in-use');
     expect(run.stdout).toContain(`base ${baseSha}`);
     expect(run.outputs['exit-code']).toBe('1');
-  });
+  }, 180_000);
 
   it('push of a new branch (before is all zeros): against the default branch', () => {
     const s = sandbox();
@@ -194,7 +194,7 @@ describe('every event checks against a real base', () => {
     expect(run.stdout).toContain('dropped-column-in-use');
     expect(run.stdout).toContain('base origin/main');
     expect(run.outputs['exit-code']).toBe('1');
-  });
+  }, 180_000);
 
   it('merge_group: against the merge queue base_sha', () => {
     const s = sandbox();
@@ -203,7 +203,7 @@ describe('every event checks against a real base', () => {
     expect(run.stdout).toContain('dropped-column-in-use');
     expect(run.stdout).toContain(`base ${baseSha}`);
     expect(run.outputs['exit-code']).toBe('1');
-  });
+  }, 180_000);
 
   it('pull_request: against origin/<base branch>, fetched when the checkout lacks it; the job summary gets the report', () => {
     const s = sandbox();
@@ -214,7 +214,7 @@ describe('every event checks against a real base', () => {
     expect(run.outputs['sarif-ok']).toBe('true');
     expect(run.summary).toContain('dropped-column-in-use');
     expect(run.outputs['summary-file']).toBeTruthy();
-  });
+  }, 180_000);
 
   it('a push with no base to compare with (the first push of the default branch) fails under CI instead of passing', () => {
     const s = sandbox();
@@ -222,7 +222,7 @@ describe('every event checks against a real base', () => {
     const run = s.run(checkout, { event: 'push', payload: { before: '0'.repeat(40), repository: { default_branch: 'main' } }, rollsafe: 'real', env: { GITHUB_REF_NAME: 'main' } });
     expect(run.stderr).toContain('not checked');
     expect(run.outputs['exit-code']).toBe('2');
-  });
+  }, 180_000);
 });
 
 describe('action.yml', () => {
@@ -242,5 +242,5 @@ describe('action.yml', () => {
     expect(upload).toContain("steps.check.outputs.fork != 'true'");
     // Only rollsafe's exit code fails the job.
     expect(yml).toMatch(/- if: always\(\) && steps\.check\.outputs\.exit-code != '0'[\s\S]*exit "\$\{CODE:-2\}"\s*$/);
-  });
+  }, 180_000);
 });

@@ -102,7 +102,7 @@ describe('docs/integrations.md CI recipes, run as written', () => {
     expect(run.outputs['exit-code']).toBe('1');
     expect(run.stdout).toContain('dropped-column-in-use');
     expect(run.summary).toContain('dropped-column-in-use');
-  });
+  }, 180_000);
 
   it('GitHub Actions in plain steps: each run line in a shallow checkout, SARIF written, the last step fails', () => {
     const text = recipe('github-steps');
@@ -121,7 +121,7 @@ describe('docs/integrations.md CI recipes, run as written', () => {
     expect(results.map((r) => r.status)).toEqual([0, 0, 1]);
     expect(readFileSync(join(work, 'rollsafe.sarif'), 'utf8')).toContain('"ruleId": "dropped-column-in-use"');
     expect(results[2]!.stdout).toContain('dropped-column-in-use');
-  });
+  }, 180_000);
 
   it('GitLab CI: the script in a shallow merge-request checkout writes the Code Quality and JUnit reports, then fails', () => {
     const text = recipe('gitlab');
@@ -136,7 +136,7 @@ describe('docs/integrations.md CI recipes, run as written', () => {
     const quality = JSON.parse(readFileSync(join(work, 'gl-code-quality-report.json'), 'utf8')) as { check_name: string }[];
     expect(quality.map((i) => i.check_name)).toContain('rollsafe/dropped-column-in-use');
     expect(readFileSync(join(work, 'rollsafe-junit.xml'), 'utf8')).toMatch(/<failure message="Column jobs\.state is dropped/);
-  });
+  }, 180_000);
 
   it('any other CI: the script fetches the base and fails on the finding; without a base to fetch it fails too', () => {
     const text = recipe('plain');
@@ -152,7 +152,7 @@ describe('docs/integrations.md CI recipes, run as written', () => {
     writeFileSync(join(empty, 'db', 'migrations', '001.sql'), 'CREATE TABLE t (id int);\n');
     const nothing = spawnSync('bash', ['-c', text], { cwd: empty, env: { HOME: process.env.HOME ?? empty, NO_COLOR: '1', ...env }, encoding: 'utf8', timeout: 120_000 });
     expect(nothing.status).toBe(2);
-  });
+  }, 180_000);
 });
 
 describe('rollsafe init writes the CI of the recipes', () => {
@@ -170,5 +170,5 @@ describe('rollsafe init writes the CI of the recipes', () => {
     expect((await rollsafe(github.root, ['init', '--yes'])).code).toBe(0);
     const checkout = (text: string): string => /uses: actions\/checkout@\S+ # \S+/.exec(text)![0];
     expect(checkout(readFileSync(join(github.root, '.github', 'workflows', 'rollsafe.yml'), 'utf8'))).toBe(checkout(recipe('github-action')));
-  });
+  }, 180_000);
 });

@@ -50,23 +50,23 @@ describe('progress', () => {
     expect(out.stderr.endsWith('\r\u001b[2K')).toBe(true);
     expect(out.stderr).not.toMatch(COLOUR); // NO_COLOR
     expect(out.stdout).toContain('dropped-column-in-use');
-  });
+  }, 180_000);
 
   it('colours the spinner on a colour terminal', async () => {
     const out = await check(incident().root, [], true, { FORCE_COLOR: '1' });
     expect(out.stderr).toMatch(COLOUR);
-  });
+  }, 180_000);
 
   it('never in non-TTY output, and never with another format', async () => {
     const r = incident();
     expect((await check(r.root, [], false)).stderr).toBe('');
     for (const format of ['json', 'sarif', 'github', 'junit']) expect((await check(r.root, ['--format', format], true)).stderr).toBe('');
-  });
+  }, 180_000);
 
   it('--verbose: one line of timings per stage, on stderr, in any format', async () => {
     const r = incident();
     const out = await check(r.root, ['--verbose', '--format', 'json'], false);
     expect(out.stderr).toMatch(/^rollsafe: \d+\.\d s \(find \d+\.\d s, migrations \d+\.\d s, code \d+\.\d s, rules \d+\.\d s, report \d+\.\d s\)\n$/);
     expect(JSON.parse(out.stdout)).toHaveProperty('findings');
-  });
+  }, 180_000);
 });

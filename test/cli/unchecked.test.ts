@@ -56,7 +56,7 @@ describe('not a git repository', () => {
     const named = await rollsafe(dir, ['check', 'db/migrations/002_drop_state.sql'], CI);
     expect(named.code).toBe(1);
     expect(named.stderr).not.toContain('not checked');
-  });
+  }, 180_000);
 });
 
 describe('no migration folder found', () => {
@@ -70,7 +70,7 @@ describe('no migration folder found', () => {
     expect((await rollsafe(r.root, ['check', '--base', 'HEAD', '--fail-on-unchecked'], LOCAL)).code).toBe(2);
     r.write({ 'rollsafe.config.json': JSON.stringify({ failOnUnchecked: true }) });
     expect((await rollsafe(r.root, ['check', '--base', 'HEAD'], LOCAL)).code).toBe(2);
-  });
+  }, 180_000);
 });
 
 describe('no base ref resolvable', () => {
@@ -93,7 +93,7 @@ describe('no base ref resolvable', () => {
     const optedOut = await rollsafe(r.root, ['check'], CI);
     expect(optedOut.code).toBe(0);
     expect(optedOut.stderr).toContain('not checked');
-  });
+  }, 180_000);
 
   it('under CI, origin/HEAD that is the checked-out commit (a push to main) checks nothing: exit 2', async () => {
     const upstream = repo();
@@ -107,7 +107,7 @@ describe('no base ref resolvable', () => {
     expect((await rollsafe(clone, ['check', '--base', 'HEAD~1'], CI)).code).toBe(1);
     // The pre-commit framework running its hooks in CI asks for the staged migrations: not a failure.
     expect((await rollsafe(clone, ['check', '--staged'], CI)).code).toBe(0);
-  });
+  }, 180_000);
 });
 
 describe('a shallow clone without history', () => {
@@ -139,5 +139,5 @@ describe('a shallow clone without history', () => {
     const fixed = await rollsafe(work, ['check', '--base', hint![2]!, '--format', 'json'], CI);
     expect(fixed.code, fixed.stderr).toBe(1);
     expect(fixed.stdout).toContain('dropped-column-in-use');
-  });
+  }, 180_000);
 });

@@ -24,7 +24,7 @@ describe('markdown (job summary, pull request comment)', () => {
     // Errors first.
     expect(md.indexOf('dropped-column-in-use')).toBeLessThan(md.indexOf('require-concurrent-index'));
     expect(formatMarkdown(emptyResult())).toContain('✔ No problems');
-  });
+  }, 180_000);
 
   it('text from the repository cannot become HTML, a link, an image or a table cell, and control characters are escaped', () => {
     const hostile = { ...dropFinding(), message: '<img src=x onerror=alert(1)> [click](https://evil.example) ![i](https://evil.example/i.png) a|b `x`' };
@@ -36,7 +36,7 @@ describe('markdown (job summary, pull request comment)', () => {
     expect(mdCode('a `b` c')).toBe('``a `b` c``');
     expect(mdCode('x|y')).toBe('`x\\|y`');
     expect(formatMarkdown(sampleResult())).not.toMatch(CONTROL_CHARS);
-  });
+  }, 180_000);
 
   it('check appends it to $GITHUB_STEP_SUMMARY for the readable formats, not for machine formats', async () => {
     const r = new TestRepo('rollsafe-summary-');
@@ -63,5 +63,5 @@ describe('markdown (job summary, pull request comment)', () => {
     const broken = await rollsafe(r.root, ['check', '--base', 'base'], { GITHUB_STEP_SUMMARY: join(dir, 'no-such-dir', 'x.md') });
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('rollsafe: cannot write the job summary to GITHUB_STEP_SUMMARY');
-  });
+  }, 180_000);
 });
