@@ -224,28 +224,55 @@ export async function resolveRef(cwd: string, ref: string): Promise<string | nul
   }
 }
 
-/** Like `resolveRef`, but a missing ref is a GitError that says what to do (fetch it, deepen a shallow clone). */
+/** Shallow (history cut off) and single-branch (the fetch refspec names one branch, as `clone --depth` makes it). */
+export interface CloneKind {
+  shallow: boolean;
+  singleBranch: boolean;
+}
+
+export async function cloneKind(cwd: string, remote = 'origin'): Promise<CloneKind> {
+  const shallow = await isShallow(cwd).catch(() => false);
+  const refspecs = (await git(['config', '--get-all', `remote.${remote}.fetch`], cwd).catch(() => '')).split('\n').filter(Boolean);
+  // A remote without a refspec (added as actions/checkout adds it) fetches only what is named, too.
+  const known = refspecs.length > 0 || (await git(['config', '--get', `remote.${remote}.url`], cwd).catch(() => '')).trim() !== '';
+  const singleBranch = known && !refspecs.some((r) => /refs\/heads\/\*:/.test(r));
+  return { shallow, singleBranch };
+}
+
+/**
+ * A command that brings `ref` into this clone. `git fetch --deepen` and `git fetch origin <branch>` do not
+ * create `origin/<branch>` in a single-branch clone (what `clone --depth` and actions/checkout make); an
+ * explicit refspec does, in any clone. One commit is enough: rollsafe reads the base's tree, not its history.
+ */
+export function fetchCommand(ref: string, remote: string | undefined, kind: CloneKind): string {
+  const depth = kind.shallow ? ' --depth=1' : '';
+  if (remote) {
+    const branch = ref.slice(remote.length + 1);
+    if (!kind.shallow && !kind.singleBranch) return `git fetch ${remote} ${branch}`;
+    return `git fetch --no-tags${depth} ${remote} +refs/heads/${branch}:refs/remotes/${remote}/${branch}`;
+  }
+  if (OBJECT_ID.test(ref)) return `git fetch --no-tags${depth} origin ${ref}`;
+  return kind.shallow ? `git fetch --no-tags${depth} origin ${ref}:${ref}` : `git fetch origin ${ref}`;
+}
+
+/** Like `resolveRef`, but a missing ref is a GitError that says what to do (fetch it, in a way that works for this clone). */
 export async function requireRef(cwd: string, ref: string): Promise<string> {
   const sha = await resolveRef(cwd, ref);
   if (sha) return sha;
-  const shallow = await isShallow(cwd).catch(() => false);
-  if (shallow) {
-    return Promise.reject(
-      new GitError(
-        'unknown-ref',
-        `git ref "${ref}" is not in this shallow clone`,
-        `fetch it first (git fetch --deepen=50 origin, or set fetch-depth: 0 in actions/checkout)`,
-      ),
-    );
-  }
-  const kind = await objectKind(cwd, ref);
-  if (kind && kind !== 'commit') {
-    const what = kind === 'tag' ? 'a tag of something other than a commit' : `a ${kind}, not a commit`;
+  const type = await objectKind(cwd, ref);
+  if (type && type !== 'commit') {
+    const what = type === 'tag' ? 'a tag of something other than a commit' : `a ${type}, not a commit`;
     return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" is ${what}`, 'pass a commit, branch or tag of the release still running (a tree or blob id names contents, not a release)'));
   }
   const remotes = (await git(['remote'], cwd).catch(() => '')).split('\n').filter(Boolean);
   const remote = remotes.find((r) => ref.startsWith(`${r}/`)) ?? (ref.startsWith('origin/') ? 'origin' : undefined);
-  const fetch = remote ? `git fetch ${remote} ${ref.slice(remote.length + 1)}` : `git fetch origin ${ref}`;
+  const kind = await cloneKind(cwd, remote ?? 'origin');
+  const fetch = fetchCommand(ref, remote, kind);
+  if (kind.shallow) {
+    return Promise.reject(
+      new GitError('unknown-ref', `git ref "${ref}" is not in this shallow clone`, `fetch it first (${fetch}), or set fetch-depth: 0 in actions/checkout`),
+    );
+  }
   return Promise.reject(new GitError('unknown-ref', `git ref "${ref}" does not exist in this repository`, `check the name, or fetch it (${fetch})`));
 }
 

@@ -80,6 +80,11 @@ export const configSchema = {
       items: { type: 'string' },
       description: 'More git refs whose code is live at the same time (several releases in production).',
     },
+    failOnUnchecked: {
+      type: 'boolean',
+      description:
+        'Exit 2 when nothing could be checked: not a git repository, no migration folder, no base ref (a shallow or single-branch clone without it). Default: `true` under CI (`CI` set) when no base ref resolves, else `false`; the reason is printed on stderr either way.',
+    },
     deployModel: {
       enum: ['before-deploy', 'after-deploy'],
       description:

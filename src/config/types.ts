@@ -17,6 +17,7 @@ export interface RollsafeConfig {
   code?: { include?: string[]; exclude?: string[] };
   base?: string;
   liveRefs?: string[];
+  failOnUnchecked?: boolean;
   deployModel?: DeployModel;
   pgVersion?: number;
   transaction?: TransactionMode;

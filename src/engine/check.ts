@@ -50,15 +50,23 @@ export interface CheckOptions {
   cacheDir?: string;
   /** One-line notes for stderr (a long first scan). */
   note?: (line: string) => void;
+  /** Called as each stage starts, with what it works on (the CLI's progress line and --verbose timings). */
+  progress?: (stage: CheckStage, detail: string) => void;
 }
+
+/** The stages of a run, in order; `code` only when a new migration needs the code. */
+export type CheckStage = 'migrations' | 'replay' | 'code' | 'rules';
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const { config } = options;
   const diagnostics: Diagnostic[] = [];
+  options.progress?.('migrations', 'finding migrations');
   const sets = await discover(options, diagnostics);
 
   const base = await chooseCheckBase(options);
   const newPaths = await newMigrationPaths(options, sets, base.ref);
+  const total = sets.reduce((n, s) => n + s.migrations.length, 0);
+  options.progress?.('replay', `reading ${total} migration${total === 1 ? '' : 's'} (${newPaths.size} new)`);
 
   await loadParser();
   await loadMigrationReaders(sets.flatMap((s) => s.migrations));
@@ -118,6 +126,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let codeFileCount = 0;
   const codeSuppressions = new Map<string, Map<string, CodeSuppression[]>>();
   if (needsCode) {
+    options.progress?.('code', `scanning the code (worktree${base.ref ? `, base ${base.ref}` : ''}${config.liveRefs?.length ? `, ${config.liveRefs.length} live ref${config.liveRefs.length === 1 ? '' : 's'}` : ''})`);
     const scanned = await scanLiveSources(options, sets, base.ref, [...historicNames]);
     live = scanned.live;
     codeFileCount = scanned.fileCount;
@@ -125,6 +134,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     for (const [name, map] of scanned.suppressions) codeSuppressions.set(name, map);
   }
 
+  options.progress?.('rules', `checking ${newPaths.size} new migration${newPaths.size === 1 ? '' : 's'}`);
   const findings = evaluate(prepared, {
     rules,
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
@@ -139,6 +149,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     findings,
     diagnostics: sortDiagnostics(diagnostics),
     newMigrations: [...newPaths].sort(),
+    migrationDirs: sets.map((s) => s.dir),
     migrationCount,
     codeFileCount,
     ...(scriptCalls.analysed + scriptCalls.unanalysed > 0 ? { scriptCalls } : {}),

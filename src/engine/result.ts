@@ -9,6 +9,8 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   /** Paths of the migrations checked as new. */
   newMigrations: string[];
+  /** The migration folders found (configured, `--migrations` or detected); absent in results made by hand. */
+  migrationDirs?: string[];
   /** Every migration read (history included). */
   migrationCount: number;
   /** Code files scanned across live sources (0 when no code scan was needed). */

@@ -1,6 +1,7 @@
 /**
  * JUnit XML for CI test-report readers (GitLab `artifacts:reports:junit`, Jenkins): one testsuite per new
- * migration with one testcase per rule that ran on it; error findings are failures, warnings go to
+ * migration with one testcase per finding (a migration without findings has one passing testcase, so that
+ * it shows as checked); error findings are failures, warnings and notes pass with the finding in
  * system-out. Code-only findings and input problems get a suite each.
  */
 import type { Diagnostic } from '../diagnostic.js';
@@ -56,19 +57,13 @@ function findingText(finding: Finding, docs: string | undefined): string {
   return lines.join('\n');
 }
 
-function ruleCase(classname: string, rule: string, findings: readonly Finding[], docs: string | undefined): TestCase {
-  const errors = findings.filter((f) => f.severity === 'error');
-  const others = findings.filter((f) => f.severity !== 'error');
-  const test: TestCase = { classname, name: rule, file: classname };
-  if (findings[0]) test.line = findings[0].location.line;
-  if (errors.length) {
-    test.failure = {
-      message: errors.length === 1 ? errors[0]!.message : `${errors[0]!.message} (and ${errors.length - 1} more)`,
-      type: rule,
-      body: errors.map((f) => findingText(f, docs)).join('\n\n'),
-    };
-  }
-  if (others.length) test.out = others.map((f) => findingText(f, docs)).join('\n\n');
+/** One finding, one testcase: `<rule> <path>:<line>`, failing when the finding is an error. */
+function findingCase(classname: string, finding: Finding, docs: string | undefined): TestCase {
+  const l = finding.location;
+  const test: TestCase = { classname, name: `${finding.rule} ${l.path}:${l.line}`, file: l.path, line: l.line };
+  const body = findingText(finding, docs);
+  if (finding.severity === 'error') test.failure = { message: finding.message, type: finding.rule, body };
+  else test.out = body;
   return test;
 }
 
@@ -82,23 +77,15 @@ function diagnosticCase(d: Diagnostic): TestCase {
 
 export function junitSuites(result: CheckResult): TestSuite[] {
   const docs = new Map(result.rules.map((r) => [r.id, r.url]));
-  const active = new Set(result.activeRules ?? result.rules.map((r) => r.id));
-  const perMigration = result.rules.filter((r) => r.check && active.has(r.id)).map((r) => r.id);
   const migrations = [...new Set([...result.newMigrations, ...result.findings.flatMap((f) => (f.migration === null ? [] : [f.migration]))])].sort(compareStrings);
   const suites: TestSuite[] = [];
   for (const migration of migrations) {
     const findings = result.findings.filter((f) => f.migration === migration);
-    const ruleIds = [...perMigration, ...findings.map((f) => f.rule).filter((id) => !perMigration.includes(id))];
-    const cases = [...new Set(ruleIds)].map((rule) => ruleCase(migration, rule, findings.filter((f) => f.rule === rule), docs.get(rule)));
+    const cases = findings.length ? findings.map((f) => findingCase(migration, f, docs.get(f.rule))) : [{ classname: migration, name: 'no findings', file: migration }];
     suites.push({ name: migration, cases });
   }
   const codeOnly = result.findings.filter((f) => f.migration === null);
-  if (codeOnly.length) {
-    suites.push({
-      name: 'rollsafe: application code',
-      cases: codeOnly.map((f) => ({ ...ruleCase(f.location.path, f.rule, [f], docs.get(f.rule)), name: `${f.rule} ${f.location.path}:${f.location.line}` })),
-    });
-  }
+  if (codeOnly.length) suites.push({ name: 'rollsafe: application code', cases: codeOnly.map((f) => findingCase(f.location.path, f, docs.get(f.rule))) });
   if (result.diagnostics.length) suites.push({ name: 'rollsafe: input problems', cases: result.diagnostics.map(diagnosticCase) });
   return suites;
 }

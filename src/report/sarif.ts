@@ -128,8 +128,45 @@ function notification(diagnostic: Diagnostic): object {
   };
 }
 
+/** Tag of the descriptors and results that are input problems (unparsable SQL, unreadable files), not rule findings. */
+export const INPUT_PROBLEM_TAG = 'rollsafe-input-problem';
+
+/**
+ * A descriptor for an input-problem code (`sql-syntax`, `migration-order`, …): code scanning shows results
+ * only, not notifications, so each diagnostic is a result too, under a rule of its own code.
+ */
+function diagnosticDescriptor(code: string, severity: Severity): object {
+  return {
+    id: code,
+    name: ruleName(code),
+    shortDescription: { text: sanitize(`rollsafe could not check this input (${code})`) },
+    fullDescription: { text: sanitize(`An input problem rather than a rule finding: rollsafe could not fully read or order this file (${code}), so what it says is not checked. The message says what is wrong and how to fix it.`) },
+    help: { text: 'Fix the input so that rollsafe can read it; until then the rules do not see what it contains.' },
+    defaultConfiguration: { level: level(severity) },
+    properties: { tags: ['postgresql', 'migrations', INPUT_PROBLEM_TAG] },
+  };
+}
+
+function diagnosticResult(diagnostic: Diagnostic, index: number): object {
+  return {
+    ruleId: diagnostic.code,
+    ruleIndex: index,
+    level: level(diagnostic.severity),
+    message: { text: messageText(diagnostic.hint ? `${diagnostic.message} (${diagnostic.hint})` : diagnostic.message) },
+    locations: [{ physicalLocation: physicalLocation(diagnostic.location) }],
+    properties: { tags: [INPUT_PROBLEM_TAG] },
+  };
+}
+
 export function toSarif(result: CheckResult, options: SarifOptions): object {
   const ruleIndex = new Map(result.rules.map((r, i) => [r.id, i]));
+  // Input-problem descriptors follow the rules, one per code, in order of first appearance.
+  const inputRules: object[] = [];
+  for (const d of result.diagnostics) {
+    if (ruleIndex.has(d.code)) continue;
+    ruleIndex.set(d.code, result.rules.length + inputRules.length);
+    inputRules.push(diagnosticDescriptor(d.code, d.severity));
+  }
   const lineText = lineTextIn(result.texts);
   const results = result.findings.map((finding) => {
     const index = ruleIndex.get(finding.rule);
@@ -156,12 +193,15 @@ export function toSarif(result: CheckResult, options: SarifOptions): object {
             informationUri: INFORMATION_URI,
             version: options.version,
             semanticVersion: options.version,
-            rules: result.rules.map(ruleDescriptor),
+            rules: [...result.rules.map(ruleDescriptor), ...inputRules],
           },
         },
         invocations: [{ executionSuccessful: true, toolExecutionNotifications: result.diagnostics.map(notification) }],
+        // Locations are relative to the repository root; the consumer supplies it (upload-sarif's checkout_path).
+        // No absolute path here: the same run gives the same bytes on every machine.
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The root of the repository checked (the git top level).' } } },
         columnKind: 'utf16CodeUnits',
-        results,
+        results: [...results, ...result.diagnostics.map((d) => diagnosticResult(d, ruleIndex.get(d.code)!))],
         properties: {
           base: result.base.ref,
           baseChosenBy: result.base.chosenBy,

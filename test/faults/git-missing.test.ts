@@ -41,7 +41,10 @@ describe('git missing from PATH', () => {
   it('with nothing named, the run says that git is missing and that nothing was new (exit 0, but not silently)', async () => {
     const run = await runCli(r.root, ['check'], noGit());
     expect(run.code).toBe(0);
-    expect(run.stderr).toBe('rollsafe: git is not installed or not on PATH (install git, or run rollsafe where `git --version` works); only migrations named on the command line are checked\n');
+    expect(run.stderr).toBe(
+      'rollsafe: not checked: git is not installed or not on PATH (install git, or run rollsafe where `git --version` works): without git no migration is new (no base ref, no staged files)\n' +
+        '  hint: run rollsafe in a clone of the repository, or name the migrations to check: rollsafe check <file>…\n',
+    );
     expect(run.stdout).toMatch(/checked 0 new migrations/);
   });
 

@@ -46,7 +46,7 @@ describe('shallow clone', () => {
     const run = await rollsafe(clone, ['check', '--base', base]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`git ref "${base}" is not in this shallow clone`);
-    expect(run.stderr).toMatch(/hint: fetch it first \(git fetch --deepen=50 origin, or set fetch-depth: 0 in actions\/checkout\)/);
+    expect(run.stderr).toContain(`hint: fetch it first (git fetch --no-tags --depth=1 origin ${base}), or set fetch-depth: 0 in actions/checkout`);
     expect(run.stdout).toBe('');
   });
 
@@ -55,7 +55,21 @@ describe('shallow clone', () => {
     const run = await rollsafe(clone, ['check'], { GITHUB_BASE_REF: 'release' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('git ref "origin/release" is not in this shallow clone (base from GITHUB_BASE_REF)');
-    expect(run.stderr).toContain('hint: fetch it first');
+    expect(run.stderr).toContain('hint: fetch it first (git fetch --no-tags --depth=1 origin +refs/heads/release:refs/remotes/origin/release)');
+  });
+
+  it('the hint works in the single-branch clone it is given for (git fetch --deepen would not create origin/release)', async () => {
+    const { clone } = shallowClone();
+    expect(execFileSync('git', ['config', '--get-all', 'remote.origin.fetch'], { cwd: clone, encoding: 'utf8' }).trim()).toBe('+refs/heads/main:refs/remotes/origin/main');
+    const first = await rollsafe(clone, ['check'], { GITHUB_BASE_REF: 'release' });
+    const hint = /hint: fetch it first \((git fetch [^)]*)\)/.exec(first.stderr)?.[1];
+    expect(hint).toBeDefined();
+    // The deepen the old hint gave leaves origin/release missing.
+    execFileSync('git', ['fetch', '-q', '--deepen=50', 'origin'], { cwd: clone, stdio: 'ignore' });
+    expect((await rollsafe(clone, ['check'], { GITHUB_BASE_REF: 'release' })).code).toBe(2);
+    execFileSync('sh', ['-c', hint!], { cwd: clone, stdio: 'ignore' });
+    const run = await rollsafe(clone, ['check', '--format', 'json'], { GITHUB_BASE_REF: 'release' });
+    expect(findingKeys(parseJson(run.stdout)).filter((f) => f.startsWith('dropped-column'))).toEqual(expected);
   });
 
   it('after deepening the clone, the same run finds the problem', async () => {

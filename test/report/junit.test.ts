@@ -32,24 +32,30 @@ describe('junit format', () => {
     expect(formatJunit(emptyResult())).toContain('<testsuites name="rollsafe" tests="0" failures="0" errors="0">');
   });
 
-  it('has one testsuite per new migration with a testcase per rule that ran, then code findings and input problems', () => {
-    const xml = formatJunit(sampleResult({ activeRules: ['dropped-column-in-use', 'require-concurrent-index', 'unknown-column-reference'] }));
+  it('has one testsuite per new migration with one testcase per finding (not one per rule), then code findings and input problems', () => {
+    const xml = formatJunit(sampleResult());
     expect(attr(xml, 'testsuite', 'name')).toEqual([DROP_MIGRATION, INDEX_MIGRATION, 'db/migrations/005_broken.sql', 'rollsafe: application code', 'rollsafe: input problems'].map(escapeXml));
-    // Per-migration rules that are enabled: dropped-column-in-use and require-concurrent-index (unknown-column-reference runs once per run).
     const suite = xml.slice(xml.indexOf(`<testsuite name="${DROP_MIGRATION}"`), xml.indexOf('</testsuite>'));
-    expect(attr(suite, 'testcase', 'name')).toEqual(['dropped-column-in-use', 'require-concurrent-index']);
-    expect(suite).toContain('tests="2" failures="1" errors="0"');
+    expect(attr(suite, 'testcase', 'name')).toEqual([`dropped-column-in-use ${DROP_MIGRATION}:2`]);
+    expect(suite).toContain('tests="1" failures="1" errors="0"');
     expect(suite).toContain('<failure message="Column jobs.state is dropped');
     expect(suite).toContain('type="dropped-column-in-use"');
     expect(suite).toContain('live code (base release-1): src/worker/poller.ts:14:44 read');
     expect(suite).toContain('ALTER TABLE jobs DROP COLUMN state;');
-    expect(xml).toContain('<testsuites name="rollsafe" tests="9" failures="1" errors="1">');
+    // A checked migration without findings is one passing testcase; two findings of one rule are two testcases.
+    const broken = xml.slice(xml.indexOf('<testsuite name="db/migrations/005_broken.sql"'));
+    expect(broken.slice(0, broken.indexOf('</testsuite>'))).toContain('<testcase classname="db/migrations/005_broken.sql" name="no findings" file="db/migrations/005_broken.sql"/>');
+    expect(xml).toContain('<testsuites name="rollsafe" tests="6" failures="1" errors="1">');
+    const [drop] = sampleResult().findings;
+    const twice = formatJunit(sampleResult({ findings: [drop!, { ...drop!, location: { ...drop!.location, line: 9 } }], diagnostics: [] }));
+    expect(attr(twice, 'testcase', 'name').filter((n) => n.startsWith('dropped-column-in-use'))).toEqual([`dropped-column-in-use ${DROP_MIGRATION}:2`, `dropped-column-in-use ${DROP_MIGRATION}:9`]);
+    expect(twice).toContain('failures="2"');
   });
 
   it('reports warnings in system-out, not as failures, and error diagnostics as errors', () => {
     const xml = formatJunit(sampleResult());
     const index = xml.slice(xml.indexOf(`<testsuite name="${escapeXml(INDEX_MIGRATION)}"`));
-    const testcase = index.slice(index.indexOf('name="require-concurrent-index"'));
+    const testcase = index.slice(index.indexOf('name="require-concurrent-index '));
     expect(testcase.slice(0, testcase.indexOf('</testcase>'))).toMatch(/<system-out>db\/migrations\/004 index, "orders"\.sql:1:1 warning CREATE INDEX/);
     expect(xml).toMatch(/<error message="syntax error at or near &quot;TABEL&quot;" type="sql-syntax">/);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rules } from '../../rules/index.js';
-import { FINGERPRINT_KEY, formatSarif, toSarif } from '../../src/report/sarif.js';
+import { FINGERPRINT_KEY, formatSarif, INPUT_PROBLEM_TAG, toSarif } from '../../src/report/sarif.js';
 import { sarifValidator } from '../support/sarif-schema.js';
 import { CONTROL_CHARS, DROP_MIGRATION, dropFinding, emptyResult, INDEX_MIGRATION, sampleResult } from './sample-result.js';
 
@@ -48,7 +48,8 @@ describe('sarif format', () => {
     const driver = sarif().runs[0]!.tool.driver;
     expect(driver.name).toBe('rollsafe');
     expect(driver.version).toBe('1.2.3');
-    expect(driver.rules.map((r) => r.id)).toEqual(rules.map((r) => r.id));
+    // Every rule in registry order, then one descriptor per input-problem code of this run.
+    expect(driver.rules.map((r) => r.id)).toEqual([...rules.map((r) => r.id), 'sql-syntax', 'migration-order']);
     const drop = driver.rules.find((r) => r.id === 'dropped-column-in-use')!;
     const rule = rules.find((r) => r.id === 'dropped-column-in-use')!;
     expect(drop.name).toBe('DroppedColumnInUse');
@@ -57,7 +58,7 @@ describe('sarif format', () => {
     expect(drop.help.markdown).toContain('## Safe alternative');
     expect(drop.help.markdown).toContain(rule.docs.solution.trim().split('\n')[0]!);
     expect(drop.help.text).toContain(rule.docs.problem.trim().split('\n')[0]!);
-    for (const r of driver.rules) expect(r.defaultConfiguration.level).toBe({ error: 'error', warning: 'warning', info: 'note' }[rules.find((x) => x.id === r.id)!.severity]);
+    for (const r of driver.rules.slice(0, rules.length)) expect(r.defaultConfiguration.level).toBe({ error: 'error', warning: 'warning', info: 'note' }[rules.find((x) => x.id === r.id)!.severity]);
   });
 
   it('gives each result its rule index, level, repository-relative location and region', () => {
@@ -100,6 +101,34 @@ describe('sarif format', () => {
       ['warning', 'migration-order', DROP_MIGRATION],
     ]);
     expect(notes[0]!.message.text).toContain('fix the statement');
+  });
+
+  it('reports unparsable SQL and other input problems as results too (code scanning shows only results), under a rule of their code', () => {
+    const log = sarif();
+    const run = log.runs[0]!;
+    const problems = run.results.filter((r) => (r.properties?.tags as string[] | undefined)?.includes(INPUT_PROBLEM_TAG));
+    expect(problems.map((r) => [r.ruleId, r.level, r.locations[0]!.physicalLocation.artifactLocation.uri, r.locations[0]!.physicalLocation.region.startLine])).toEqual([
+      ['sql-syntax', 'error', 'db/migrations/005_broken.sql', 3],
+      ['migration-order', 'warning', DROP_MIGRATION, 1],
+    ]);
+    for (const r of problems) {
+      const descriptor = run.tool.driver.rules[r.ruleIndex]!;
+      expect(descriptor.id).toBe(r.ruleId);
+      expect(rules.some((x) => x.id === descriptor.id)).toBe(false);
+    }
+    expect(problems[0]!.message.text).toBe('syntax error at or near "TABEL" (fix the statement)');
+    // The rule findings keep their indexes, and a run without diagnostics adds no descriptors.
+    expect(run.results.filter((r) => !problems.includes(r))).toHaveLength(3);
+    expect(sarif(sampleResult({ diagnostics: [] })).runs[0]!.tool.driver.rules).toHaveLength(rules.length);
+  });
+
+  it('declares %SRCROOT%, the base of every location, without an absolute path', () => {
+    const run = (toSarif(sampleResult(), { version: '1.2.3' }) as { runs: { originalUriBaseIds: Record<string, { uri?: string; description: { text: string } }> }[] }).runs[0]!;
+    expect(Object.keys(run.originalUriBaseIds)).toEqual(['%SRCROOT%']);
+    expect(run.originalUriBaseIds['%SRCROOT%']!.uri).toBeUndefined();
+    expect(run.originalUriBaseIds['%SRCROOT%']!.description.text).toContain('root of the repository');
+    const uses = new Set([...formatSarif(sampleResult(), { version: '1.2.3' }).matchAll(/"uriBaseId": "([^"]+)"/g)].map((m) => m[1]));
+    expect([...uses]).toEqual(['%SRCROOT%']);
   });
 
   it('escapes control characters and literal brackets in message text', () => {

@@ -1,10 +1,13 @@
 import type { Command } from '../command.js';
-import { EXIT_CLEAN, EXIT_FINDINGS, UsageError } from '../io.js';
+import { EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, UsageError } from '../io.js';
 import { openProject } from '../project.js';
 import { CheckUsageError, runCheck } from '../../engine/check.js';
 import { MigrationsConfigError } from '../../migrations/index.js';
 import { rules } from '../../../rules/index.js';
 import { writeReport, FORMATS, type FormatName } from '../../report/index.js';
+import { failsUnchecked, whyUnchecked } from '../unchecked.js';
+import { writeStepSummary } from '../../report/markdown.js';
+import { Progress } from '../progress.js';
 import { sanitizeLine } from '../../report/sanitize.js';
 // rollsafe:baseline+print-config — begin
 import { existsSync } from 'node:fs';
@@ -32,7 +35,7 @@ import { resolveConfig } from '../../report/config-docs.js';
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Check new migrations against the schema history and the code still live (the default command).',
-  usage: 'rollsafe check [files…] [--base <ref>] [--migrations <dir>]… [--format <name>] [--pg-version N] [--config <file>] [--update-baseline] [--print-config]',
+  usage: 'rollsafe check [files…] [--base <ref>] [--migrations <dir>]… [--format <name>] [--pg-version N] [--config <file>] [--fail-on-unchecked] [--update-baseline] [--print-config]',
   options: {
     base: { type: 'string', description: 'git ref of the release still running (default: CI target branch, else origin/HEAD)', placeholder: 'ref' },
     migrations: { type: 'string', multiple: true, description: 'migration folder (repeatable); overrides detection and config', placeholder: 'dir' },
@@ -41,6 +44,8 @@ export const checkCommand: Command = {
     config: { type: 'string', short: 'c', description: 'configuration file (default: rollsafe.config.* or package.json "rollsafe")', placeholder: 'file' },
     root: { type: 'string', description: 'repository root (default: the git top level of the current folder)', placeholder: 'dir' },
     staged: { type: 'boolean', description: 'with no base ref, check the migrations staged for commit (pre-commit hooks)' },
+    verbose: { type: 'boolean', description: 'print one line of timings per stage on stderr at the end' },
+    'fail-on-unchecked': { type: 'boolean', description: 'exit 2 when nothing could be checked (no git, no migration folder, no base ref); default under CI when no base ref resolves (config "failOnUnchecked")' },
     'update-baseline': { type: 'boolean', description: 'accept every current finding: write them to the baseline file (config "baseline", default rollsafe-baseline.json)' },
     'print-config': { type: 'boolean', description: 'print the configuration in effect, defaults filled in, as JSON, and exit' },
   },
@@ -58,8 +63,7 @@ export const checkCommand: Command = {
       io.stdout.write(JSON.stringify(await printableConfig(project.root, project.config.config, { migrationDirs, pgVersion, base }), null, 2) + '\n');
       return EXIT_CLEAN;
     }
-    // Without git nothing is new unless named: say why, rather than pass quietly.
-    if (project.gitProblem && args.positionals.length === 0) io.stderr.write(`rollsafe: ${sanitizeLine(project.gitProblem)}; only migrations named on the command line are checked\n`);
+    const progress = new Progress(io.stderr, io.env, format);
     let result;
     try {
       result = await runCheck({
@@ -73,16 +77,43 @@ export const checkCommand: Command = {
         ...(args.values.migrations ? { migrationDirs: args.values.migrations as string[] } : {}),
         ...(pgVersion !== undefined ? { pgVersion } : {}),
         staged: Boolean(args.values.staged) || (!base && args.positionals.length === 0 && project.isGit),
-        note: (line) => io.stderr.write(`rollsafe: ${sanitizeLine(line)}\n`),
+        note: (line) => {
+          progress.stop();
+          io.stderr.write(`rollsafe: ${sanitizeLine(line)}\n`);
+        },
+        progress: (stage, detail) => progress.stage(stage, detail),
       });
     } catch (error) {
+      progress.stop();
       if (error instanceof CheckUsageError) throw new UsageError(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
       if (error instanceof MigrationsConfigError) throw new UsageError(error.message);
       throw error;
     }
+    progress.stage('report', 'writing the report');
+    progress.stop();
     result = applyBaseline(result, project.root, project.config.config, Boolean(args.values['update-baseline']), io.stderr);
     const { VERSION } = await import('../main.js');
+    // Silent green: a run that checked nothing says so, and under the option (or CI without a base) fails.
+    const unchecked = await whyUnchecked(result, {
+      root: project.root,
+      isGit: project.isGit,
+      ...(project.gitProblem ? { gitProblem: project.gitProblem } : {}),
+      files: args.positionals,
+      stagedAsked: Boolean(args.values.staged),
+      env: io.env,
+    });
+    if (unchecked) {
+      const fails = failsUnchecked(unchecked, args.values['fail-on-unchecked'] as boolean | undefined, project.config.config.failOnUnchecked, io.env);
+      io.stderr.write(`rollsafe: not checked: ${sanitizeLine(unchecked.message)}\n  hint: ${sanitizeLine(unchecked.hint)}\n`);
+      if (fails) {
+        io.stderr.write('rollsafe: exit 2: nothing could be checked (--fail-on-unchecked, config "failOnUnchecked", on by default under CI without a base ref)\n');
+        return EXIT_USAGE;
+      }
+    }
     writeReport(result, format as FormatName, io.stdout, io.env, { version: VERSION });
+    // On GitHub Actions the readable formats also fill the job summary (machine formats are for files).
+    if (format === 'pretty' || format === 'github') writeStepSummary(result, io.env, (line) => io.stderr.write(`rollsafe: ${sanitizeLine(line)}\n`));
+    if (args.values.verbose) io.stderr.write(`${progress.timings()}\n`);
     const failing = result.findings.some((f) => f.severity === 'error') || result.diagnostics.some((d) => d.severity === 'error');
     return failing ? EXIT_FINDINGS : EXIT_CLEAN;
   },

@@ -379,7 +379,8 @@ function planCi(facts: ProjectFacts, command: string, plan: InitPlan): void {
       '    - if: $CI_PIPELINE_SOURCE == "merge_request_event"',
       '  script:',
       ...installSteps(facts.packageManager).map((s) => `    - ${s}`),
-      '    - git fetch --no-tags origin "$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"',
+      // An explicit refspec: the runner's clone is shallow and may not map other branches to origin/*.
+      '    - git fetch --no-tags --depth=1 origin "+refs/heads/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME:refs/remotes/origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME"',
       `    - ${command} check --base ${base} --format gitlab > gl-code-quality-report.json || true`,
       `    - ${command} check --base ${base}`,
       '  artifacts:',
@@ -395,6 +396,7 @@ function planCi(facts: ProjectFacts, command: string, plan: InitPlan): void {
     'name: rollsafe',
     'on:',
     '  pull_request:',
+    '  merge_group:',
     'permissions:',
     '  contents: read',
     '  security-events: write # upload the SARIF to code scanning',
@@ -402,7 +404,7 @@ function planCi(facts: ProjectFacts, command: string, plan: InitPlan): void {
     '  rollsafe:',
     '    runs-on: ubuntu-latest',
     '    steps:',
-    '      - uses: actions/checkout@v4',
+    '      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0',
     `      - uses: ${ACTION_REF}`,
     '',
   ].join('\n');
