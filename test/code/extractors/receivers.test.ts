@@ -2,15 +2,18 @@
  * Issue 12 §1, §2, §6: query builders reached through receivers no import traces (class properties, `ctx.db`,
  * wrappers), names that live in constants (in the file and imported), and the same code in plain JavaScript.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { extractFile } from '../../../src/code/extract-file.js';
 import { extractors } from '../../../src/code/extractors/index.js';
 import { linkFacts } from '../../../src/code/link.js';
+import { loadParser } from '../../../src/sql/parser.js';
 import { formatReferences } from '../../support/extract.js';
 
-function linked(files: Record<string, string>) {
+beforeAll(() => loadParser());
+
+function linked(files: Record<string, string>, from: readonly string[] = ['knex', 'kysely']) {
   const facts = Object.entries(files).map(([path, text]) => extractFile(path, text, 'app', extractors));
-  return linkFacts(facts, extractors).filter((r) => r.extractor === 'knex' || r.extractor === 'kysely');
+  return linkFacts(facts, extractors).filter((r) => from.includes(r.extractor));
 }
 
 function refsOf(files: Record<string, string>): string[] {
@@ -81,6 +84,13 @@ export class UserTokenStore {
     ]);
   });
 
+  it('reads a package.json that does not parse as depending on nothing, without failing', () => {
+    const facts = extractFile('package.json', '{ "dependencies": { "knex": ', 'app', extractors);
+    expect(facts.dependencies).toBeUndefined();
+    expect(facts.diagnostics).toEqual([]);
+    expect(refsOf({ 'package.json': '{ "dependencies": { "knex": ', 'src/db.ts': dbModule, 'src/stores/user-token-store.ts': store })).toEqual([]);
+  });
+
   it('reads kysely chains on ctx.db, this.database.db and a DI container', () => {
     const code = `export class AccountService {
   constructor(private readonly database: { db: any }) {}
@@ -133,6 +143,30 @@ export async function handler(ctx: any, did: string) {
 `;
     // The dexie chain `db.table('friends').where('age')` has Knex's names and shapes: only a knex dependency lets it count.
     expect(refsOf({ 'package.json': JSON.stringify({ dependencies: { dexie: '^4', kysely: '^0.27' } }), 'src/f.ts': code })).toEqual([]);
+  });
+});
+
+describe('§1 raw SQL (pg, slonik) through class properties and local re-exports', () => {
+  it('reads SQL given to an untyped pool on this, a slonik pool on a context, and slonik tags of a re-exported sql', () => {
+    const files = {
+      'package.json': JSON.stringify({ dependencies: { slonik: '^37', pg: '^8' } }),
+      'src/db.ts': `import { createPool, sql } from 'slonik';\nexport { sql };\nexport const pool = await createPool('');\n`,
+      'src/a.ts': `export class A {\n  constructor(private pool: any) {}\n  q() { return this.pool.query('SELECT email FROM users WHERE id = $1', [1]); }\n}\n`,
+      'src/b.ts': `import { sql } from 'slonik';\nexport class B {\n  constructor(private ctx: any) {}\n  q() { return this.ctx.pool.any(sql.type(Row)\`SELECT handle FROM accounts\`); }\n}\n`,
+      'src/c.ts': `import { sql } from './db';\nexport const q = (conn: any) => conn.one(sql.unsafe\`SELECT name FROM pets\`);\nexport const r = (conn: any) => conn.one(sql.typeAlias('pet')\`SELECT species FROM pets\`);\n`,
+      'src/d.ts': `import { html } from 'lit';\nexport const v = html.unsafe\`SELECT nothing FROM here\`;\n`,
+    };
+    expect(formatReferences(linked(files, ['raw-sql']))).toEqual([
+      'users.email read likely explicit src/a.ts:3',
+      'users read likely explicit src/a.ts:3',
+      'users.id read likely explicit src/a.ts:3',
+      'accounts.handle read certain explicit src/b.ts:4',
+      'accounts read certain explicit src/b.ts:4',
+      'pets.name read likely explicit src/c.ts:2',
+      'pets read likely explicit src/c.ts:2',
+      'pets.species read likely explicit src/c.ts:3',
+      'pets read likely explicit src/c.ts:3',
+    ]);
   });
 });
 
