@@ -5,13 +5,17 @@
  */
 import type { Extractor } from '../extractor.js';
 
+const isManifest = (path: string): boolean => path === 'package.json' || path.endsWith('/package.json');
+
 const KINDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
 
 export const packageJsonExtractor: Extractor = {
   name: 'package-json',
   extraExtensions: ['package.json'],
-  wants: (_text, path) => path === 'package.json' || path.endsWith('/package.json'),
+  wants: (_text, path) => isManifest(path),
   extract(input, facts) {
+    // Forced extraction (a file naming a known table) offers every file to every extractor.
+    if (!isManifest(input.path)) return;
     let manifest: unknown;
     try {
       manifest = JSON.parse(input.text);
