@@ -9,6 +9,7 @@ import { collectImports } from './imports.js';
 import type { CodeContext } from './reference.js';
 import { parseSuppressionComment } from '../suppression-comment.js';
 import { isScriptPath } from './files.js';
+import { exportedConstants } from './extractors/constants.js';
 
 export { SCRIPT_EXTENSIONS, isScriptPath } from './files.js';
 
@@ -81,6 +82,14 @@ export function extractFile(path: string, text: string, context: CodeContext, ex
         message: `the ${extractor.name} extractor failed on this file (${error instanceof Error ? error.message : String(error)}); its references here are missing`,
         location: { path, line: 1, column: 1, endLine: 1, endColumn: 1 },
       });
+    }
+  }
+  if (sourceFile) {
+    try {
+      const constants = exportedConstants(sourceFile, facts.imports);
+      if (constants) facts.constants = constants;
+    } catch {
+      // too deep to walk: other files' imports of its constants stay unresolved
     }
   }
   return facts;

@@ -6,6 +6,7 @@
 import type { Diagnostic } from '../diagnostic.js';
 import type { SourceLocation } from '../location.js';
 import type { CodeContext, Confidence, Reference, ReferenceKind } from './reference.js';
+import type { ExportedConstant } from './names.js';
 
 export type OrmName = 'prisma' | 'drizzle' | 'typeorm' | 'sequelize' | 'mikro-orm';
 
@@ -112,9 +113,11 @@ export interface ConditionalReferences {
   references: Reference[];
   /**
    * When the import is not an instance of `library`: `drop` (default) the references, or `keep` them as they
-   * are (raw SQL on a client of unknown origin stays `likely`).
+   * are (raw SQL on a client of unknown origin stays `likely`), or keep them when the file's package (or the
+   * workspace root) depends on `library` (`dependency`: a chain recognised by the library's method names and
+   * argument shapes on a receiver the file cannot trace, `ctx.db.selectFrom('users')`).
    */
-  otherwise?: 'drop' | 'keep';
+  otherwise?: 'drop' | 'keep' | 'dependency';
   /** The references to use instead when the import is an instance (raw SQL on a pool exported by the app's `db.ts`: `certain`). */
   asInstance?: Reference[];
 }
@@ -133,5 +136,9 @@ export interface FileFacts {
   /** ORM options this file sets for the whole project (Sequelize `new Sequelize(…, { define: { underscored: true } })`); configured options win. */
   ormDefaults?: Partial<Record<OrmName, Record<string, string | boolean>>>;
   instanceExports?: InstanceExport[];
+  /** Exported constants that look like database names (`export const TABLE = 'users'`), for other files' imports of them (link). */
+  constants?: Record<string, ExportedConstant>;
+  /** For a `package.json`: the packages it depends on (all kinds of dependencies). */
+  dependencies?: string[];
   conditionalReferences?: ConditionalReferences[];
 }

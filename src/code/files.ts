@@ -106,7 +106,8 @@ export class FileSelection {
     if (GENERATED_CLIENT.test(path) || MINIFIED.test(path)) return 'generated';
     if (this.isMigration(path)) return 'migration';
     if (this.exclude.matches(path)) return 'excluded';
-    if (!this.include.empty && !this.include.matches(path)) return 'not-included';
+    // A package.json says what the code depends on (read by link), whatever globs select the code.
+    if (!this.include.empty && !this.include.matches(path) && !(path === 'package.json' || path.endsWith('/package.json'))) return 'not-included';
     return null;
   }
 

@@ -7,6 +7,7 @@ import { posix } from 'node:path';
 import type { Extractor, Naming, OrmOptions } from './extractor.js';
 import type { FieldDeclaration, FileFacts, ImportBinding, ModelDeclaration, ModelUsage, OrmName } from './facts.js';
 import type { Reference } from './reference.js';
+import { IMPORTED_CONSTANT, parseColumn, parseImportedConstant, parseTable } from './names.js';
 
 export type OrmConfig = Partial<Record<OrmName, OrmOptions>>;
 
@@ -48,10 +49,11 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
   }
 
   const references: Reference[] = [];
+  const constants = new ImportedConstants(files);
   for (const file of files) {
-    references.push(...file.references);
+    references.push(...constants.resolve(file, file.references));
   }
-  references.push(...conditionalReferences(files));
+  references.push(...conditionalReferences(files, constants));
   for (const entry of entries) if (!entry.model.abstract) references.push(...declarationReferences(entry));
   for (const file of files) {
     for (const usage of file.usages) {
@@ -73,18 +75,139 @@ function ormOptions(files: readonly FileFacts[], orm: OrmConfig): (name: OrmName
   return (name) => ({ ...found.get(name), ...orm[name] });
 }
 
-/** References made through an imported name count when that import is an instance of their library. */
-function conditionalReferences(files: readonly FileFacts[]): Reference[] {
+/**
+ * References made through an imported name count when that import is an instance of their library; those of a
+ * chain with the library's shape (`otherwise: 'dependency'`) also when the file's package depends on the library.
+ */
+function conditionalReferences(files: readonly FileFacts[], constants: ImportedConstants): Reference[] {
   const byPath = new Map(files.map((f) => [f.path, f]));
+  const depends = dependencyIndex(files);
   const refs: Reference[] = [];
   for (const file of files) {
     for (const group of file.conditionalReferences ?? []) {
-      const binding = file.imports.find((b) => b.local === group.symbol);
-      if (binding && importsInstance(file, binding, group.library, files, byPath)) refs.push(...(group.asInstance ?? group.references));
-      else if (group.otherwise === 'keep') refs.push(...group.references);
+      const binding = group.symbol === '' ? undefined : file.imports.find((b) => b.local === group.symbol);
+      if (binding && importsInstance(file, binding, group.library, files, byPath)) refs.push(...constants.resolve(file, group.asInstance ?? group.references));
+      else if (group.otherwise === 'keep') refs.push(...constants.resolve(file, group.references));
+      else if (group.otherwise === 'dependency' && depends(file.path, group.library)) {
+        const via = `${group.library} query by its method names and arguments, on a receiver not traced to a ${group.library} instance (the package depends on ${group.library})`;
+        refs.push(...constants.resolve(file, group.references).map((r) => ({ ...r, via: r.via ?? via })));
+      }
     }
   }
   return refs;
+}
+
+/** Whether the package a file belongs to (its nearest package.json), or the workspace root, depends on a library. */
+function dependencyIndex(files: readonly FileFacts[]): (path: string, library: string) => boolean {
+  const manifests = new Map<string, ReadonlySet<string>>();
+  for (const f of files) if (f.dependencies) manifests.set(posix.dirname(f.path), new Set(f.dependencies));
+  return (path, library) => {
+    if (manifests.get('.')?.has(library)) return true;
+    for (let dir = posix.dirname(path); ; dir = posix.dirname(dir)) {
+      const found = manifests.get(dir);
+      if (found) return found.has(library);
+      if (dir === '.' || dir === '/' || dir === '') return false;
+    }
+  };
+}
+
+/**
+ * Imported constants in references (`import { TABLE } from './tables'; db(TABLE)`): the extractor left a
+ * placeholder (extractors/constants.ts); here it becomes the value the imported file exports
+ * (FileFacts.constants), an array becoming one reference per element. A placeholder that names no exported
+ * constant drops its reference: the import was something else (a Drizzle table object, a function).
+ */
+class ImportedConstants {
+  private readonly byPath: ReadonlyMap<string, FileFacts>;
+
+  constructor(private readonly files: readonly FileFacts[]) {
+    this.byPath = new Map(files.map((f) => [f.path, f]));
+  }
+
+  resolve(file: FileFacts, refs: readonly Reference[]): Reference[] {
+    if (!refs.some((r) => hasPlaceholder(r))) return refs as Reference[];
+    const out: Reference[] = [];
+    for (const ref of refs) {
+      if (!hasPlaceholder(ref)) {
+        out.push(ref);
+        continue;
+      }
+      let table: { table: string; schema?: string } | undefined = { table: ref.table, ...(ref.schema !== undefined ? { schema: ref.schema } : {}) };
+      if (parseImportedConstant(ref.table)) {
+        const value = this.value(file, ref.table);
+        const parsed = typeof value === 'string' ? parseTable(value) : undefined;
+        table = parsed ? { table: parsed.table, ...(parsed.schema !== undefined ? { schema: parsed.schema } : {}) } : undefined;
+      }
+      if (!table) continue;
+      let insertColumns = ref.insertColumns;
+      if (insertColumns?.some((c) => parseImportedConstant(c))) {
+        const expanded: string[] = [];
+        let known = true;
+        for (const c of insertColumns) {
+          const values = parseImportedConstant(c) ? this.columns(file, c) : [c];
+          if (values === undefined) known = false;
+          else expanded.push(...values);
+        }
+        insertColumns = known ? expanded : undefined;
+      }
+      const base: Reference = { ...ref, table: table.table };
+      if (table.schema !== undefined) base.schema = table.schema;
+      else delete base.schema;
+      if (insertColumns) base.insertColumns = insertColumns;
+      else delete base.insertColumns;
+      if (ref.insertColumns && !insertColumns) base.implicit = true;
+      if (ref.column === undefined || !parseImportedConstant(ref.column)) {
+        out.push(base);
+        continue;
+      }
+      for (const column of this.columns(file, ref.column) ?? []) out.push({ ...base, column });
+    }
+    return out;
+  }
+
+  /** The column names a placeholder stands for (`'u.email as mail'` → `email`). */
+  private columns(file: FileFacts, placeholder: string): string[] | undefined {
+    const value = this.value(file, placeholder);
+    if (value === undefined || typeof value === 'object' && !Array.isArray(value)) return undefined;
+    const out: string[] = [];
+    for (const text of typeof value === 'string' ? [value] : value) {
+      const parsed = parseColumn(text);
+      if (parsed && parsed.column !== '*') out.push(parsed.column);
+    }
+    return out;
+  }
+
+  private value(file: FileFacts, placeholder: string): string | string[] | undefined {
+    const parsed = parseImportedConstant(placeholder);
+    if (!parsed) return undefined;
+    const binding = file.imports.find((b) => b.local === parsed.local);
+    if (!binding) return undefined;
+    // `import * as T` / `const T = require(…)`: `T.USERS` names the export USERS; `import { TABLES }`: `TABLES.users` a key of it.
+    const [name, key] = binding.imported === '*' ? [parsed.key, undefined] : [binding.imported, parsed.key];
+    if (name === undefined || name === 'default') return undefined;
+    const pick = (target: FileFacts): string | string[] | undefined => {
+      const exported = target.constants && Object.prototype.hasOwnProperty.call(target.constants, name) ? target.constants[name] : undefined;
+      if (exported === undefined) return undefined;
+      if (key === undefined) return typeof exported === 'string' || Array.isArray(exported) ? exported : undefined;
+      if (typeof exported === 'string' || Array.isArray(exported)) return undefined;
+      return Object.prototype.hasOwnProperty.call(exported, key) ? exported[key] : undefined;
+    };
+    if (binding.from.startsWith('.')) {
+      const base = posix.normalize(posix.join(posix.dirname(file.path), binding.from)).replace(/\.(m|c)?js$/, '');
+      for (const suffix of RESOLVE_SUFFIXES) {
+        const target = this.byPath.get(base + suffix);
+        if (target) return pick(target);
+      }
+      return undefined;
+    }
+    // Path aliases, workspace packages: one value, whichever files export that name.
+    const values = new Set(this.files.map(pick).filter((v) => v !== undefined).map((v) => JSON.stringify(v)));
+    return values.size === 1 ? (JSON.parse([...values][0]!) as string | string[]) : undefined;
+  }
+}
+
+function hasPlaceholder(ref: Reference): boolean {
+  return ref.table.startsWith(IMPORTED_CONSTANT) || (ref.column?.startsWith(IMPORTED_CONSTANT) ?? false) || (ref.insertColumns?.some((c) => c.startsWith(IMPORTED_CONSTANT)) ?? false);
 }
 
 function importsInstance(file: FileFacts, binding: ImportBinding, library: string, files: readonly FileFacts[], byPath: ReadonlyMap<string, FileFacts>): boolean {

@@ -16,6 +16,7 @@ import { readMigration, type ReadMigration } from '../schema/history.js';
 import { replay } from '../schema/replay.js';
 import { extractFile } from '../code/extract-file.js';
 import { forceWanted, wantedByAny } from '../code/extractor.js';
+import { IMPORTED_CONSTANT } from '../code/names.js';
 import { extractors } from '../code/extractors/index.js';
 import type { FileFacts } from '../code/facts.js';
 import { CONFIG_FILES } from '../config/load.js';
@@ -232,14 +233,21 @@ export class ProjectIndex {
     const orms = new Set([...facts.usages.map((u) => u.orm), ...facts.models.filter((m) => m.extends !== undefined).map((m) => m.orm)]);
     const wantsDefaults = facts.models.length > 0 || facts.usages.length > 0;
     const wantsInstances = (facts.conditionalReferences?.length ?? 0) > 0;
+    const wantsConstants = [...facts.references, ...(facts.conditionalReferences ?? []).flatMap((g) => g.references)].some(
+      (r) => r.table.startsWith(IMPORTED_CONSTANT) || r.column?.startsWith(IMPORTED_CONSTANT) || r.insertColumns?.some((c) => c.startsWith(IMPORTED_CONSTANT)),
+    );
     const related: FileFacts[] = [facts];
-    if (orms.size > 0 || wantsDefaults || wantsInstances) {
+    if (orms.size > 0 || wantsDefaults || wantsInstances || wantsConstants) {
       for (const path of this.declaring) {
         const entry = code.get(path);
         if (!entry || path === facts.path) continue;
         const other = entry.facts;
+        // package.json files say which libraries a chain recognised by its shape belongs to; constants resolve imported names.
         const useful =
-          other.models.some((m) => orms.has(m.orm)) || (wantsDefaults && other.ormDefaults !== undefined) || (wantsInstances && (other.instanceExports?.length ?? 0) > 0);
+          other.models.some((m) => orms.has(m.orm)) ||
+          (wantsDefaults && other.ormDefaults !== undefined) ||
+          (wantsInstances && ((other.instanceExports?.length ?? 0) > 0 || other.dependencies !== undefined)) ||
+          (wantsConstants && other.constants !== undefined);
         if (useful) related.push(this.fresh(path, entry).facts);
       }
     }
@@ -407,7 +415,7 @@ function extractWith(path: string, text: string, mentionsKnownName: (text: strin
 
 /** Facts other files' usages resolve against. */
 function declaresForOthers(facts: FileFacts): boolean {
-  return facts.models.length > 0 || (facts.instanceExports?.length ?? 0) > 0 || facts.ormDefaults !== undefined;
+  return facts.models.length > 0 || (facts.instanceExports?.length ?? 0) > 0 || facts.ormDefaults !== undefined || facts.dependencies !== undefined || facts.constants !== undefined;
 }
 
 function configKey(state: MigrationState): string {

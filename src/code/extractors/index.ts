@@ -7,6 +7,7 @@ import { knexExtractor } from './knex.js';
 import { kyselyExtractor } from './kysely.js';
 import { sequelizeExtractor } from './sequelize.js';
 import { mikroOrmExtractor } from './mikro-orm.js';
+import { constantsExtractor, packageJsonExtractor } from './package-json.js';
 
 /** Every extractor, one module each. Adding an ORM: one new file in this folder and one line here. */
 export const extractors: Extractor[] = [
@@ -18,4 +19,6 @@ export const extractors: Extractor[] = [
   kyselyExtractor,
   sequelizeExtractor,
   mikroOrmExtractor,
+  packageJsonExtractor,
+  constantsExtractor,
 ];

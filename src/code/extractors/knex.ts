@@ -7,7 +7,7 @@
 import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
 import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
-import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './syntax.js';
+import { chainHasMethod, decomposeChain, objectEntries, stringValue, typeReference, unwrap, type MethodCall } from './syntax.js';
 
 const MODULE = 'knex';
 
@@ -35,8 +35,14 @@ const KNEX_METHODS = new Set(
   transacting forUpdate forShare timeout`.split(/\s+/),
 );
 
+/** Names a Knex instance goes by in real code (`knex`, `db`, `trx`, `this.readDb`, `ctx.database`): a receiver the file cannot trace counts only under one of them. */
+const INSTANCE_NAME = /^(knex|db|database|trx|tx|transaction)$|[a-z0-9_](Knex|Db|DB|Database|Trx|Tx)$/;
+/** Methods whose presence (with a fitting argument) makes a chain a Knex query once its table is named. */
+const QUERY_SHAPE = /^(select|first|pluck|columns?|distinct|returning|orderBy|groupBy|(and|or)?(where|having)(Not)?(In|Null|NotNull|Between|NotBetween|Like|ILike|Exists|NotExists|Raw)?|insert|upsert|update|del|delete|increment|decrement|count|countDistinct|min|max|sum|avg|onConflict|(inner|left|right|full|cross|leftOuter|rightOuter|fullOuter|outer)?[jJ]oin|truncate)$/;
+const TABLE_METHODS = new Set(['from', 'into', 'table']);
+
 const WANTS =
-  /\bknex\b|\bKnex\b|\.(?:from|into|table)\(\s*['"`]|\b\w+\(\s*['"`][\w.]+(?:\s+as\s+\w+)?['"`]\s*\)\s*\.\s*(?:where|select|insert|update|del|delete|first|join|leftJoin|innerJoin|orderBy|count|pluck|increment|decrement|returning|onConflict|whereIn|whereNull|andWhere|orWhere|groupBy|limit|upsert)\b/;
+  /\bknex\b|\bKnex\b|\.(?:from|into|table)\(\s*['"`]|\b\w+\(\s*['"`][\w.]+(?:\s+as\s+\w+)?['"`]\s*\)\s*\.\s*(?:where|select|insert|update|del|delete|first|join|leftJoin|innerJoin|orderBy|count|pluck|increment|decrement|returning|onConflict|whereIn|whereNull|andWhere|orWhere|groupBy|limit|upsert)\b|\.(?:from|into|table)\(\s*[A-Z_][A-Z0-9_]*\s*\)|\b\w*(?:db|Db|DB|knex|Knex|trx)\(\s*[A-Za-z_$][\w$.]*\s*\)\s*\.\s*\w/;
 
 export const knexExtractor: Extractor = {
   name: 'knex',
@@ -52,7 +58,42 @@ class KnexFile extends BuilderFile {
     if (chainHasMethod(call, KNEX_METHODS)) return true;
     const { root } = decomposeChain(call);
     const first = ts.isCallExpression(root) ? root.arguments[0] : undefined;
-    return first !== undefined && (stringValue(first) !== undefined || ts.isObjectLiteralExpression(first));
+    return first !== undefined && (this.text(first) !== undefined || ts.isObjectLiteralExpression(first));
+  }
+
+  /** `db(TABLE).where(…)`, `this.db(TABLE).select(…)`, `ctx.knex.select(COLUMNS).from(TABLE)` on a receiver not traced. */
+  protected shaped(root: ts.Expression, calls: readonly MethodCall[]): 'root' | 'call' | 'method' | undefined {
+    const named = (node: ts.Expression): boolean => {
+      const e = unwrap(node);
+      const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+      return name !== undefined && INSTANCE_NAME.test(name);
+    };
+    const tableCall = (args: readonly ts.Expression[]): boolean => args.length === 1 && this.tableArgument(args[0]);
+    const r = unwrap(root);
+    if (ts.isCallExpression(r) && named(r.expression) && tableCall(r.arguments) && calls.some((c) => this.queryShape(c))) return 'root';
+    const [first, ...rest] = calls;
+    if (first && INSTANCE_NAME.test(first.name) && tableCall(first.args) && rest.some((c) => this.queryShape(c))) return 'call';
+    if (named(r) && calls.some((c) => TABLE_METHODS.has(c.name) && tableCall(c.args)) && calls.some((c) => this.queryShape(c))) return 'method';
+    return undefined;
+  }
+
+  /** A Knex query method called with arguments of the shapes Knex takes (column strings, row objects, callbacks). */
+  private queryShape(call: MethodCall): boolean {
+    const { name, args } = call;
+    if (!QUERY_SHAPE.test(name)) return false;
+    const [first] = args;
+    const column = (a: ts.Expression | undefined): boolean => a !== undefined && this.texts(a).length > 0;
+    const shaped = (a: ts.Expression | undefined): boolean => {
+      if (!a) return false;
+      const e = unwrap(a);
+      return column(e) || ts.isObjectLiteralExpression(e) || ts.isArrowFunction(e) || ts.isFunctionExpression(e);
+    };
+    if (/^(select|first|pluck|columns?|distinct|returning|groupBy|count|countDistinct|min|max|sum|avg)$/.test(name)) return args.length === 0 || args.every((a) => shaped(a));
+    if (/where|having/i.test(name)) return shaped(first);
+    if (/join$/i.test(name)) return this.tableArgument(first);
+    if (name === 'orderBy' || name === 'onConflict') return shaped(first);
+    // insert/update/del/increment…: the table is named, the data may be anything.
+    return true;
   }
 
   /** `knex(config)`, `Knex.knex(config)`, `require('knex')(config)`. */
@@ -131,8 +172,8 @@ class KnexFile extends BuilderFile {
     const self: BuilderValue = { kind: 'query', scope };
     if (TERMINALS.has(name)) return undefined;
     if (name === 'from' || name === 'table' || name === 'into') this.from(scope, first);
-    else if (name === 'withSchema') scope.defaultSchema = stringValue(first);
-    else if (name === 'as') scope.alias = stringValue(first);
+    else if (name === 'withSchema') scope.defaultSchema = this.text(first);
+    else if (name === 'as') scope.alias = this.text(first);
     else if (SELECTS.has(name)) {
       // `first()` and `select()` without columns read `*`, as a query without a select list does.
       if (args.length > 0) {
@@ -161,9 +202,9 @@ class KnexFile extends BuilderFile {
       this.columns(scope, second, 'read');
     } else if (name === 'update') {
       scope.kind = 'update';
-      if (stringValue(first) !== undefined) this.columns(scope, first, 'write', false, true);
+      if (this.text(first) !== undefined) this.columns(scope, first, 'write', false, true);
       else this.data(scope, first, false);
-      this.columns(scope, stringValue(first) !== undefined ? third : second, 'read');
+      this.columns(scope, this.text(first) !== undefined ? third : second, 'read');
     } else if (name === 'del' || name === 'delete' || name === 'truncate') {
       scope.kind = 'delete';
       this.columns(scope, first, 'read');
@@ -176,7 +217,7 @@ class KnexFile extends BuilderFile {
       if (first && ts.isObjectLiteralExpression(unwrap(first))) this.data(scope, first, false);
       else this.columns(scope, first, 'write', false, true);
     } else if (name === 'with' || name === 'withRecursive' || name === 'withMaterialized' || name === 'withNotMaterialized') {
-      const cte = stringValue(first);
+      const cte = this.text(first);
       if (cte !== undefined) scope.names.add(cte.replace(/\(.*$/, '').trim());
       const body = second ?? first;
       this.give(body, { kind: 'query', scope: this.query(body, undefined, scope.conditional) });
@@ -191,14 +232,14 @@ class KnexFile extends BuilderFile {
   private from(scope: QueryScope, arg: ts.Expression | undefined): void {
     if (!arg) return;
     const e = unwrap(arg);
-    const text = stringValue(e);
+    const text = this.text(e);
     if (text !== undefined) {
       scope.addTable(text);
       return;
     }
     if (ts.isObjectLiteralExpression(e)) {
       for (const entry of objectEntries(e)) {
-        const table = stringValue(entry.value);
+        const table = this.text(entry.value);
         if (table !== undefined) scope.addTable(`${table} as ${entry.key}`);
       }
       return;
@@ -235,8 +276,8 @@ class KnexFile extends BuilderFile {
     } else if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
       // A grouped condition: same tables, so it reads through this query.
       this.give(e, { kind: 'query', scope: this.newScope(e, scope, scope.conditional) });
-    } else if (stringValue(e) !== undefined && args.length >= 2) {
-      scope.column(stringValue(e)!, e, 'read');
+    } else if (this.text(e) !== undefined && args.length >= 2) {
+      scope.column(this.text(e)!, e, 'read');
       if (bothColumns) this.columns(scope, third ?? second, 'read');
       else this.subquery(scope, third ?? second);
     }
@@ -251,40 +292,25 @@ class KnexFile extends BuilderFile {
   /** Column strings: `'email'`, `['a', 'u.b as c']`, and for selects `{ alias: 'column' }`. */
   private columns(scope: QueryScope, arg: ts.Expression | undefined, kind: 'read' | 'write', selectObject = false, target = false): void {
     if (!arg) return;
-    for (const s of stringElements(arg)) scope.column(s.value, s.node, kind, target);
+    for (const s of this.texts(arg)) scope.column(s.value, s.node, kind, target);
     const e = unwrap(arg);
     if (selectObject && ts.isObjectLiteralExpression(e)) {
-      for (const entry of objectEntries(e)) for (const s of stringElements(entry.value)) scope.column(s.value, s.node, kind);
+      for (const entry of objectEntries(e)) for (const s of this.texts(entry.value)) scope.column(s.value, s.node, kind);
     }
   }
 
-  /** Insert/update data: its keys are written; an insert records them (null when the data is not a literal). */
+  /** Insert/update data: its keys are written; an insert records them (null when not every key is known). */
   private data(scope: QueryScope, arg: ts.Expression | undefined, insert: boolean): void {
-    const objects = this.dataObjects(arg);
-    if (!objects) {
+    const rows = this.rowEntries(arg);
+    if (!rows) {
       if (insert) scope.insertColumns = null;
       return;
     }
     const keys: string[] = [];
-    for (const object of objects) {
-      for (const entry of objectEntries(object)) {
-        scope.column(entry.key, entry.keyNode, 'write', true);
-        if (!keys.includes(entry.key)) keys.push(entry.key);
-      }
+    for (const entry of rows.entries) {
+      scope.column(entry.key, entry.keyNode, 'write', true);
+      if (!keys.includes(entry.key)) keys.push(entry.key);
     }
-    if (insert) scope.insertColumns = keys;
-  }
-
-  private dataObjects(arg: ts.Expression | undefined): ts.ObjectLiteralExpression[] | undefined {
-    if (!arg) return undefined;
-    let e = unwrap(arg);
-    if (ts.isIdentifier(e)) {
-      const binding = this.scopes.lookup(e);
-      if (binding?.kind !== 'variable' || !binding.node.initializer || !(ts.getCombinedNodeFlags(binding.node) & ts.NodeFlags.Const)) return undefined;
-      e = unwrap(binding.node.initializer);
-    }
-    const list = ts.isArrayLiteralExpression(e) ? e.elements.map((x) => unwrap(x)) : [e];
-    if (!list.every((x): x is ts.ObjectLiteralExpression => ts.isObjectLiteralExpression(x) && !x.properties.some((p) => ts.isSpreadAssignment(p)))) return undefined;
-    return list;
+    if (insert) scope.insertColumns = rows.complete ? keys : null;
   }
 }

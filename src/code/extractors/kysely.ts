@@ -11,8 +11,8 @@
  */
 import { ts } from 'ts-morph';
 import type { Extractor } from '../extractor.js';
-import { BuilderFile, type BuilderValue, type QueryScope } from './knex/builder-query.js';
-import { chainHasMethod, decomposeChain, objectEntries, stringElements, stringValue, typeReference, unwrap, type MethodCall } from './syntax.js';
+import { BuilderFile, parseTable, type BuilderValue, type QueryScope } from './knex/builder-query.js';
+import { chainHasMethod, decomposeChain, typeReference, unwrap, type MethodCall } from './syntax.js';
 
 const INSTANCE_TYPES = new Set(['Kysely', 'Transaction', 'ControlledTransaction']);
 /** Instance methods that return an instance (or a transaction / connection builder that hands one out). */
@@ -33,6 +33,13 @@ const KYSELY_METHODS = new Set(
   case when onRef orOnRef on column doUpdateSet doNothing whenMatched whenNotMatched thenUpdateSet thenInsertValues`.split(/\s+/),
 );
 
+/** Calls that start a Kysely query on an instance, and calls of which at least one must follow (with the table named). */
+const QUERY_STARTS = new Set(['selectFrom', 'insertInto', 'updateTable', 'deleteFrom', 'replaceInto', 'mergeInto']);
+const QUERY_FOLLOWS = new Set(
+  `select selectAll where whereRef having values set returning returningAll execute executeTakeFirst executeTakeFirstOrThrow onConflict
+  innerJoin leftJoin rightJoin fullJoin orderBy groupBy distinctOn limit offset columns $if $call compile stream using`.split(/\s+/),
+);
+
 const WANTS = /kysely|\.(?:selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)\s*\(/;
 
 export const kyselyExtractor: Extractor = {
@@ -50,6 +57,15 @@ class KyselyFile extends BuilderFile {
     const { root } = decomposeChain(call);
     const callee = ts.isCallExpression(root) ? unwrap(root.expression) : undefined;
     return callee !== undefined && ts.isIdentifier(callee) && this.givenNames.has(callee.text);
+  }
+
+  /** `ctx.db.selectFrom('users').select(…)`, `this.database.db.insertInto(TABLE).values(…)` on a receiver not traced. */
+  protected shaped(_root: ts.Expression, calls: readonly MethodCall[]): 'method' | undefined {
+    const [first, ...rest] = calls;
+    if (!first || !QUERY_STARTS.has(first.name) || first.args.length === 0) return undefined;
+    const tables = this.texts(first.args[0]);
+    if (tables.length === 0 || !tables.every((t) => parseTable(t.value) !== undefined)) return undefined;
+    return rest.some((c) => QUERY_FOLLOWS.has(c.name)) ? 'method' : undefined;
   }
 
   /** `new Kysely<DB>({ … })`, and `eb.fn` of an expression builder. */
@@ -142,14 +158,14 @@ class KyselyFile extends BuilderFile {
       case 'withMaterialized':
       case 'withNotMaterialized': {
         const names = creator ?? this.newScope(call.call, undefined, conditional);
-        const cte = stringValue(first);
+        const cte = this.text(first);
         if (cte !== undefined) names.names.add(cte.replace(/\(.*$/, '').trim());
         this.give(second, { kind: 'instance', ...(conditional !== undefined ? { conditional } : {}) });
         return { kind: 'expression', scope: names, role: 'creator' };
       }
       case 'withSchema': {
         const names = creator ?? this.newScope(call.call, undefined, conditional);
-        const schema = stringValue(first);
+        const schema = this.text(first);
         if (schema !== undefined) names.defaultSchema = schema;
         return { kind: 'expression', scope: names, role: 'creator' };
       }
@@ -173,7 +189,7 @@ class KyselyFile extends BuilderFile {
         this.refs(scope, third);
       }
     } else if (name === 'selectAll' || name === 'returningAll') {
-      if (name === 'selectAll' && first) for (const s of stringElements(first)) scope.stars.push({ qualifier: s.value, node: s.node });
+      if (name === 'selectAll' && first) for (const s of this.texts(first)) scope.stars.push({ qualifier: s.value, node: s.node });
       else scope.stars.push({ node: call.nameNode });
       if (name === 'selectAll') scope.selects = true;
     } else if (READ_LISTS.has(name)) {
@@ -187,18 +203,18 @@ class KyselyFile extends BuilderFile {
       this.refs(scope, third);
     } else if (name === 'values') this.data(scope, first, true);
     else if (name === 'columns') {
-      const columns = stringElements(first);
+      const columns = this.texts(first);
       for (const c of columns) scope.column(c.value, c.node, 'write', true);
       scope.insertColumns = columns.map((c) => c.value);
     } else if (name === 'set') {
-      if (stringValue(first) !== undefined) scope.column(stringValue(first)!, first!, 'write', true);
+      if (this.text(first) !== undefined) scope.column(this.text(first)!, first!, 'write', true);
       else this.data(scope, first, false);
     } else if (name === 'onConflict' || name === 'onDuplicateKeyUpdate') {
       if (name === 'onConflict') this.give(first, { kind: 'expression', scope, role: 'conflict' });
       else this.data(scope, first, false);
     } else if (name === '$if') this.give(second, self);
     else if (name === '$call') this.give(first, self);
-    else if (name === 'as') scope.alias = stringValue(first);
+    else if (name === 'as') scope.alias = this.text(first);
     else if (name === 'whenMatched' || name === 'whenNotMatched' || name === 'thenUpdateSet' || name === 'thenInsertValues') {
       if (name === 'thenUpdateSet') this.data(scope, first, false);
     }
@@ -253,7 +269,7 @@ class KyselyFile extends BuilderFile {
   private from(scope: QueryScope, arg: ts.Expression | undefined, target = false): void {
     if (!arg) return;
     const e = unwrap(arg);
-    const strings = stringElements(e);
+    const strings = this.texts(e);
     for (const s of strings) scope.addTable(s.value, target);
     if (strings.length > 0) return;
     const fn = ts.isArrowFunction(e) || ts.isFunctionExpression(e) ? e : undefined;
@@ -264,7 +280,7 @@ class KyselyFile extends BuilderFile {
       const call = unwrap(body) as ts.CallExpression;
       const callee = unwrap(call.expression);
       if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'as') {
-        const alias = stringValue(call.arguments[0]);
+        const alias = this.text(call.arguments[0]);
         if (alias !== undefined) scope.names.add(alias);
       }
     }
@@ -284,10 +300,10 @@ class KyselyFile extends BuilderFile {
     if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) {
       this.give(e, { kind: 'expression', scope });
       // `(eb) => ['species', eb.fn.count('id').as('n')]`: the plain strings are column references too.
-      for (const s of stringElements(this.returned(e))) scope.column(s.value, s.node, 'read');
+      for (const s of this.texts(this.returned(e))) scope.column(s.value, s.node, 'read');
       return;
     }
-    for (const s of stringElements(e)) {
+    for (const s of this.texts(e)) {
       const text = orderBy ? s.value.replace(/\s+(asc|desc)(\s+nulls\s+(first|last))?\s*$/i, '') : s.value;
       scope.column(text, s.node, 'read');
     }
@@ -304,36 +320,33 @@ class KyselyFile extends BuilderFile {
 
   /** Reference strings (`'u.email'`) directly or in an array. */
   private refs(scope: QueryScope, arg: ts.Expression | undefined): void {
-    for (const s of stringElements(arg)) scope.column(s.value, s.node, 'read');
+    for (const s of this.texts(arg)) scope.column(s.value, s.node, 'read');
   }
 
-  /** Insert/update data objects: keys are written columns; an insert records them. */
+  /** Insert/update data objects: keys are written columns; an insert records them (null when not every key is known). */
   private data(scope: QueryScope, arg: ts.Expression | undefined, insert: boolean): void {
     let e = arg ? unwrap(arg) : undefined;
     if (e && ts.isIdentifier(e)) {
-      const binding = this.scopes.lookup(e);
-      e = binding?.kind === 'variable' && binding.node.initializer && ts.getCombinedNodeFlags(binding.node) & ts.NodeFlags.Const ? unwrap(binding.node.initializer) : undefined;
+      const initializer = this.constants.constInitializer(e);
+      if (initializer && (ts.isArrowFunction(unwrap(initializer)) || ts.isFunctionExpression(unwrap(initializer)))) e = unwrap(initializer);
     }
     if (e && (ts.isArrowFunction(e) || ts.isFunctionExpression(e))) {
       this.give(e, { kind: 'expression', scope });
       e = this.returned(e);
       e = e ? unwrap(e) : undefined;
     }
-    const objects = e && ts.isArrayLiteralExpression(e) ? e.elements.map((x) => unwrap(x)) : e ? [e] : [];
-    const literal = objects.length > 0 && objects.every((o) => ts.isObjectLiteralExpression(o) && !o.properties.some((p) => ts.isSpreadAssignment(p)));
-    if (!literal) {
+    const rows = this.rowEntries(e);
+    if (!rows) {
       if (insert) scope.insertColumns = null;
       return;
     }
     const keys: string[] = [];
-    for (const object of objects) {
-      for (const entry of objectEntries(object)) {
-        scope.column(entry.key, entry.keyNode, 'write', true);
-        if (!keys.includes(entry.key)) keys.push(entry.key);
-        // `{ first_name: (eb) => eb.ref('excluded.first_name') }`
-        if (entry.value) this.give(entry.value, { kind: 'expression', scope });
-      }
+    for (const entry of rows.entries) {
+      scope.column(entry.key, entry.keyNode, 'write', true);
+      if (!keys.includes(entry.key)) keys.push(entry.key);
+      // `{ first_name: (eb) => eb.ref('excluded.first_name') }`
+      if (entry.value) this.give(entry.value, { kind: 'expression', scope });
     }
-    if (insert) scope.insertColumns = keys;
+    if (insert) scope.insertColumns = rows.complete ? keys : null;
   }
 }

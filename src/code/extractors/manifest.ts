@@ -13,7 +13,7 @@ export interface ExtractorManifest {
 }
 
 export const extractorManifest: ExtractorManifest = {
-  names: ['prisma', 'raw-sql', 'drizzle', 'typeorm', 'knex', 'kysely', 'sequelize', 'mikro-orm'],
-  extraExtensions: ['.prisma'],
+  names: ['prisma', 'raw-sql', 'drizzle', 'typeorm', 'knex', 'kysely', 'sequelize', 'mikro-orm', 'package-json', 'constants'],
+  extraExtensions: ['.prisma', 'package.json'],
   load: () => import('./index.js').then((m) => m.extractors),
 };

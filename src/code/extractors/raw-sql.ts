@@ -106,7 +106,7 @@ class FileExtraction {
     const value = this.resolver.evaluate(tag);
     if (value.kind === 'postgres') return this.dialectNeutral(value) && this.foreignOnly ? null : 'certain';
     if (value.kind === 'foreign' || this.foreignOnly || (value.kind === 'unknown' && this.anyForeign)) return null;
-    return WRAPPER_TAGS.has(lastName(tag) ?? '') ? 'likely' : null;
+    return WRAPPER_TAGS.has(lastName(tag) ?? '') || wrapperTagMember(tag) ? 'likely' : null;
   }
 
   /** ORMs and builders speak whatever database they are pointed at; a file that only imports MySQL drivers is not Postgres. */
@@ -470,6 +470,15 @@ function holeStart(expression: ts.Expression, sf: ts.SourceFile): number {
   const start = expression.getStart(sf);
   const open = sf.text.lastIndexOf('${', start);
   return open >= 0 && start - open <= 4 ? open : start;
+}
+
+/** Slonik's tags on a `sql` of unknown origin (re-exported by a local module): `sql.type(Row)`, `sql.typeAlias('x')`, `sql.unsafe`, `sql.fragment`. */
+const WRAPPER_TAG_MEMBERS = new Set(['type', 'typeAlias', 'unsafe', 'fragment']);
+
+function wrapperTagMember(tag: ts.Expression): boolean {
+  let e = skipOuter(tag);
+  if (ts.isCallExpression(e)) e = skipOuter(e.expression);
+  return ts.isPropertyAccessExpression(e) && WRAPPER_TAG_MEMBERS.has(e.name.text) && ts.isIdentifier(skipOuter(e.expression)) && WRAPPER_TAGS.has((skipOuter(e.expression) as ts.Identifier).text);
 }
 
 function lastName(tag: ts.Expression): string | undefined {

@@ -23,6 +23,7 @@ const EXPECTED = [
   'pets.id read likely explicit src/pets/pet-service.ts:11',
   'pets.name read likely explicit src/pets/pet-service.ts:11',
   'pets insert likely implicit src/pets/pet-service.ts:16',
+  'pets.owner_id write likely explicit src/pets/pet-service.ts:16',
   'users.id read likely explicit src/pets/pet-service.ts:17',
   'users.pet_count write likely explicit src/pets/pet-service.ts:17',
   'pets read likely implicit src/pets/pet-service.ts:22',

@@ -15,19 +15,19 @@ import {
   commonJsExport,
   decomposeChain,
   exportNames,
+  propertyEntry,
   isChainEnd,
   isRequireDeclaration,
   isThisMember,
   thisContainer,
   unwrap,
   type MethodCall,
+  type ObjectEntry,
 } from '../syntax.js';
+import { Constants, type ConstantString } from '../constants.js';
 
-export interface TableSource {
-  table: string;
-  schema?: string;
-  alias?: string;
-}
+export type { TableSource } from '../../names.js';
+import type { TableSource } from '../../names.js';
 
 interface ColumnUse {
   text: string;
@@ -38,6 +38,9 @@ interface ColumnUse {
   /** How many tables the query had when the string was given (Kysely resolves names against those). */
   tablesAtCall: number;
 }
+
+/** Marks a conditional that a chain's shape also satisfies (see QueryScope.conditional). */
+export const SHAPE = '#shape';
 
 export type QueryKind = 'select' | 'insert' | 'update' | 'delete';
 
@@ -70,8 +73,12 @@ export class QueryScope {
   constructor(
     node: ts.Node,
     readonly parent: QueryScope | undefined,
-    /** The imported name the query's references depend on (see ConditionalReferences). */
-    readonly conditional: string | undefined,
+    /**
+     * The imported name the query's references depend on (see ConditionalReferences), followed by SHAPE when the
+     * chain has the library's shape (then they also hold when the project depends on the library); SHAPE alone
+     * when the receiver was not traced at all.
+     */
+    public conditional: string | undefined,
   ) {
     this.node = node;
   }
@@ -129,29 +136,8 @@ export class QueryScope {
   }
 }
 
-const IDENTIFIER = /^[A-Za-z_][\w$]*$/;
-
-/** `'users'`, `'users as u'`, `'public.users u'` → table, schema, alias. */
-export function parseTable(spec: string): TableSource | undefined {
-  const m = /^\s*([A-Za-z_][\w$]*(?:\.[A-Za-z_][\w$]*)?)(?:\s+(?:as\s+)?([A-Za-z_][\w$]*))?\s*$/i.exec(spec);
-  if (!m) return undefined;
-  const [qualified, alias] = [m[1]!, m[2]];
-  const dot = qualified.indexOf('.');
-  const table = dot < 0 ? qualified : qualified.slice(dot + 1);
-  return { table, ...(dot < 0 ? {} : { schema: qualified.slice(0, dot) }), ...(alias !== undefined ? { alias } : {}) };
-}
-
-/** `'u.email as mail'` → qualifier u, column email; `'*'`/`'u.*'` → star; anything else (functions, SQL) → undefined. */
-export function parseColumn(text: string): { schema?: string; qualifier?: string; column: string } | undefined {
-  const m = /^\s*([^\s]+?)(?:\s+as\s+[A-Za-z_][\w$]*)?\s*$/i.exec(text);
-  if (!m) return undefined;
-  const parts = m[1]!.split('.');
-  if (parts.length > 3 || !parts.every((p, i) => IDENTIFIER.test(p) || (p === '*' && i === parts.length - 1))) return undefined;
-  const column = parts.at(-1)!;
-  if (parts.length === 1) return { column };
-  if (parts.length === 2) return { qualifier: parts[0]!, column };
-  return { schema: parts[0]!, qualifier: parts[1]!, column };
-}
+export { parseColumn, parseTable } from '../../names.js';
+import { parseColumn, parseTable } from '../../names.js';
 
 /** A Knex/Kysely value as far as the file shows: an instance, a query being built, or a callback's helper. */
 export type BuilderValue =
@@ -182,6 +168,122 @@ export abstract class BuilderFile {
     protected readonly library: 'knex' | 'kysely',
   ) {
     this.scopes = Scopes.of(sourceFile);
+    this.constants = new Constants(sourceFile, input.imports, [library]);
+  }
+
+  protected readonly constants: Constants;
+
+  /** The string an argument stands for: a literal or a constant (see Constants). */
+  protected text(node: ts.Expression | undefined): string | undefined {
+    return this.constants.string(node);
+  }
+
+  /** The strings of an argument: `'a'`, `['a', 'b']`, a constant array, spreads of them. */
+  protected texts(node: ts.Expression | undefined): ConstantString[] {
+    return this.constants.strings(node);
+  }
+
+  /**
+   * The keys of insert/update data, statically: an object literal, a `const` holding one, an array of them,
+   * what a local function or a method of this class returns (`toRow(user)`, `this.toRow(user)`), the callback
+   * of `rows.map(…)`, and the spreads of such objects. `complete` is false when some spread or branch could
+   * not be read: the keys found are written, but the full column list of an insert is unknown.
+   */
+  protected rowEntries(arg: ts.Expression | undefined): { entries: ObjectEntry[]; complete: boolean } | undefined {
+    const entries: ObjectEntry[] = [];
+    let complete = true;
+    let found = false;
+    const seen = new Set<ts.Node>();
+    const visit = (node: ts.Expression, depth: number): boolean => {
+      const e = unwrap(node);
+      if (depth > 6 || seen.has(e)) return false;
+      seen.add(e);
+      if (ts.isObjectLiteralExpression(e)) {
+        for (const p of e.properties) {
+          if (ts.isSpreadAssignment(p)) {
+            if (!visit(p.expression, depth + 1)) complete = false;
+            continue;
+          }
+          const entry = propertyEntry(p);
+          if (entry) entries.push(entry);
+          else complete = false;
+        }
+        return true;
+      }
+      if (ts.isArrayLiteralExpression(e)) {
+        let any = false;
+        for (const element of e.elements) {
+          if (visit(ts.isSpreadElement(element) ? element.expression : element, depth + 1)) any = true;
+          else complete = false;
+        }
+        return any;
+      }
+      if (ts.isIdentifier(e)) {
+        const initializer = this.constants.constInitializer(e);
+        return initializer !== undefined && visit(initializer, depth + 1);
+      }
+      if (ts.isCallExpression(e)) {
+        const callee = unwrap(e.expression);
+        if (ts.isPropertyAccessExpression(callee) && callee.name.text === 'map' && e.arguments[0]) {
+          const fn = this.functionOf(e.arguments[0]);
+          return fn !== undefined && this.returnedAll(fn).some((r) => visit(r, depth + 1));
+        }
+        const fn = this.functionOf(callee);
+        if (!fn) return false;
+        const results = this.returnedAll(fn);
+        let any = false;
+        for (const r of results) {
+          if (visit(r, depth + 1)) any = true;
+          else complete = false;
+        }
+        return any;
+      }
+      return false;
+    };
+    if (arg) found = visit(arg, 0);
+    return found ? { entries, complete } : undefined;
+  }
+
+  /** The function a callee names: an arrow or function given in place, a local function or `const` arrow, a method of this class (`this.toRow`). */
+  private functionOf(node: ts.Expression): ts.FunctionLikeDeclaration | undefined {
+    const e = unwrap(node);
+    if (ts.isArrowFunction(e) || ts.isFunctionExpression(e)) return e;
+    if (ts.isIdentifier(e)) {
+      const binding = this.scopes.lookup(e);
+      if (binding?.kind === 'function') return binding.node as ts.FunctionDeclaration;
+      const initializer = this.constants.constInitializer(e);
+      const fn = initializer ? unwrap(initializer) : undefined;
+      return fn && (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) ? fn : undefined;
+    }
+    if (isThisMember(e)) {
+      const container = thisContainer(e);
+      if (!container || !ts.isClassLike(container)) return undefined;
+      for (const member of container.members) {
+        if (ts.isMethodDeclaration(member) && member.body && ts.isIdentifier(member.name) && member.name.text === e.name.text) return member;
+        if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name) && member.name.text === e.name.text && member.initializer) {
+          const fn = unwrap(member.initializer);
+          if (ts.isArrowFunction(fn) || ts.isFunctionExpression(fn)) return fn;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Every expression a function returns (its own `return`s, not those of functions nested in it). */
+  private returnedAll(fn: ts.FunctionLikeDeclaration): ts.Expression[] {
+    if (!fn.body) return [];
+    if (!ts.isBlock(fn.body)) return [fn.body];
+    const out: ts.Expression[] = [];
+    const visit = (node: ts.Node): void => {
+      if (ts.isReturnStatement(node)) {
+        if (node.expression) out.push(node.expression);
+        return;
+      }
+      if (ts.isFunctionLike(node) || ts.isClassLike(node)) return;
+      ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(fn.body, visit);
+    return out;
   }
 
   /** What a root that is not a variable, parameter or `this` is (a call such as `knex(config)`, `new Kysely()`). */
@@ -236,6 +338,7 @@ export abstract class BuilderFile {
     if (this.chains.has(call)) return this.chains.get(call);
     this.chains.set(call, undefined);
     const { root, calls } = decomposeChain(call);
+    const firstQuery = this.queries.length;
     let value: BuilderValue | undefined;
     if (calls.length === 0) {
       const callee = ts.isCallExpression(root) ? unwrap(root.expression) : undefined;
@@ -249,13 +352,40 @@ export abstract class BuilderFile {
         const target = this.resolve(unwrap(calls[0]!.call.expression));
         if (target) [value, rest] = [this.call(target, calls[0]!.call), calls.slice(1)];
       }
+      if (!value) {
+        // A receiver the file cannot trace (`ctx.db`, `this.database.db`, a DI container's): the library's own
+        // method names with its argument shapes are read as on an instance, holding if the project depends on it.
+        const shape = this.shaped(root, calls);
+        const instance: BuilderValue = { kind: 'instance', conditional: SHAPE };
+        if (shape === 'root' && ts.isCallExpression(unwrap(root))) value = this.call(instance, unwrap(root) as ts.CallExpression);
+        else if (shape === 'call') [value, rest] = [this.call(instance, calls[0]!.call), calls.slice(1)];
+        else if (shape === 'method') value = instance;
+      }
       for (const c of rest) {
         if (!value) break;
         value = this.method(value, c);
       }
     }
+    // An instance imported from a module that exports none (a wrapper, a type alias): the chain still counts by its shape.
+    if (this.queries.length > firstQuery && this.queries.slice(firstQuery).some((q) => q.conditional !== undefined && !q.conditional.includes(SHAPE)) && this.shaped(root, calls)) {
+      for (const q of this.queries.slice(firstQuery)) if (q.conditional !== undefined && !q.conditional.includes(SHAPE)) q.conditional += SHAPE;
+    }
     this.chains.set(call, value);
     return value;
+  }
+
+  /**
+   * Whether a chain on a receiver the file cannot trace is the library's: `'root'` when the chain starts with a
+   * call that takes the table (`db(TABLE).where(…)`), `'call'` when its first method call does
+   * (`this.db(TABLE).where(…)`), `'method'` when the receiver's methods start the query
+   * (`ctx.db.selectFrom('users')…`), undefined when the names or argument shapes are not the library's.
+   */
+  protected abstract shaped(root: ts.Expression, calls: readonly MethodCall[]): 'root' | 'call' | 'method' | undefined;
+
+  /** Whether an argument names a table: a string or constant such as `'users'`, `'public.users as u'`, or an imported constant. */
+  protected tableArgument(node: ts.Expression | undefined): boolean {
+    const text = this.text(node);
+    return text !== undefined && parseTable(text) !== undefined;
   }
 
   protected resolve(node: ts.Expression): BuilderValue | undefined {
@@ -404,7 +534,11 @@ export abstract class BuilderFile {
         list.push(...refs);
       }
     }
-    for (const [symbol, references] of conditional) (this.facts.conditionalReferences ??= []).push({ library: this.library, symbol, references });
+    for (const [key, references] of conditional) {
+      const shaped = key.endsWith(SHAPE);
+      const symbol = shaped ? key.slice(0, -SHAPE.length) : key;
+      (this.facts.conditionalReferences ??= []).push({ library: this.library, symbol, references, ...(shaped ? { otherwise: 'dependency' as const } : {}) });
+    }
   }
 
   private reference(source: TableSource, column: string | undefined, kind: ReferenceKind, confidence: Confidence, implicit: boolean, node: ts.Node): Reference {
