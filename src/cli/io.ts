@@ -10,9 +10,12 @@ export interface CliIO {
 
 /** A mistake in how rollsafe was called or configured: exit code 2, one clear line. */
 export class UsageError extends Error {
-  constructor(message: string) {
+  /** Lines printed under the message, indented (a config's problems, a hint); each escaped on its own. */
+  readonly lines: readonly string[];
+  constructor(message: string, lines: readonly string[] = []) {
     super(message);
     this.name = 'UsageError';
+    this.lines = lines;
   }
 }
 

@@ -65,7 +65,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     throw new UsageError(`unknown command "${first}"${(await suggest())(first, names) || `; commands are ${names.join(', ')}`}`);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`rollsafe: ${sanitizeLine(error.message)}\n`);
+      io.stderr.write(`rollsafe: ${sanitizeLine(error.message)}\n${error.lines.map((line) => `  ${sanitizeLine(line)}\n`).join('')}`);
       return EXIT_USAGE;
     }
     // git refused (a corrupt repository, a failing git): one line, as for any other environment problem.

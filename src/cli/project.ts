@@ -34,7 +34,7 @@ export async function openProject(io: CliIO, options: { root?: string; config?: 
   try {
     return { root, isGit, ...(gitProblem ? { gitProblem } : {}), config: await loadConfig(root, options.config, { allowCode: !io.env[NO_CODE_CONFIG_ENV], ...(options.ruleIds ? { ruleIds: options.ruleIds } : {}) }) };
   } catch (error) {
-    if (error instanceof ConfigError) throw new UsageError(error.message);
+    if (error instanceof ConfigError) throw new UsageError(error.problems.length ? `${error.source}: ${error.problems.length} problems:` : error.message, error.problems.map((p) => `- ${p}`));
     throw error;
   }
 }

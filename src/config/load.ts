@@ -35,9 +35,15 @@ function readConfigText(file: string, root: string, name: string): string {
 }
 
 export class ConfigError extends Error {
-  constructor(message: string) {
+  /** Where the problems are (`rollsafe.config.json`), when there are several. */
+  readonly source: string;
+  /** Each problem, when there are several (the message then lists them one per line). */
+  readonly problems: readonly string[];
+  constructor(message: string, problems: readonly string[] = [], source = '') {
     super(message);
     this.name = 'ConfigError';
+    this.problems = problems;
+    this.source = source;
   }
 }
 
@@ -88,7 +94,7 @@ export function validateConfig(value: unknown, source: string, ruleIds?: readonl
   if (problems.length === 0) return value as RollsafeConfig;
   const unique = [...new Set(problems)];
   if (unique.length === 1) throw new ConfigError(`${source}: ${unique[0]}`);
-  throw new ConfigError(`${source}: ${unique.length} problems:\n${unique.map((p) => `  - ${p}`).join('\n')}`);
+  throw new ConfigError(`${source}: ${unique.length} problems:\n${unique.map((p) => `  - ${p}`).join('\n')}`, unique, source);
 }
 
 /** The property names the schema allows at a JSON pointer of the config (for "did you mean"). */

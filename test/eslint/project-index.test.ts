@@ -77,9 +77,9 @@ describe('a project that cannot be indexed', () => {
     const r = repo();
     r.write({ 'rollsafe.config.json': '{ "migrations": ["db/migrations"], "bse": "base" }\n' });
     const problems = lint(r, 'src/check.ts', pg('SELECT nickname FROM customers'));
-    expect(problems).toEqual(['1:1 rollsafe/no-dropped-column rollsafe could not index this project: rollsafe.config.json: unknown key "bse"']);
+    expect(problems).toEqual(['1:1 rollsafe/no-dropped-column rollsafe could not index this project: rollsafe.config.json: unknown key "bse"; did you mean "base"?']);
     expect(lint(r, 'db/migrations/004_drop_nickname.sql', readText(r, 'db/migrations/004_drop_nickname.sql'))).toEqual([
-      '1:1 rollsafe/valid-migration rollsafe could not index this project: rollsafe.config.json: unknown key "bse"',
+      '1:1 rollsafe/valid-migration rollsafe could not index this project: rollsafe.config.json: unknown key "bse"; did you mean "base"?',
     ]);
 
     r.write({ 'rollsafe.config.json': '{ "migrations": ["db/migrations"], "base": "base" }\n' });

@@ -13,7 +13,7 @@ afterAll(() => cleanup.forEach((d) => rmSync(d, { recursive: true, force: true }
 describe('markdown (job summary, pull request comment)', () => {
   it('has the summary line, each finding with its live code and its fix, the docs link, then input problems', () => {
     const md = formatMarkdown(sampleResult());
-    expect(md.startsWith('## rollsafe\n\n✖ 1 error, 3 warnings in 2 migrations')).toBe(true);
+    expect(md.startsWith('## rollsafe\n\n✖ 2 errors \\(1 finding, an input that could not be checked\\: sql\\-syntax\\), 2 warnings in 2 migrations')).toBe(true);
     expect(md).toContain(`### ❌ \`dropped-column-in-use\` at \`${DROP_MIGRATION}:2\``);
     expect(md).toContain('| base release\\-1 | `src/worker/poller.ts:14`');
     expect(md).toContain("| new code | `src/worker/poller.ts:13` `UPDATE jobs SET state = 'running'` | write |");

@@ -85,7 +85,7 @@ export const checkCommand: Command = {
       });
     } catch (error) {
       progress.stop();
-      if (error instanceof CheckUsageError) throw new UsageError(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
+      if (error instanceof CheckUsageError) throw new UsageError(error.message, error.hint ? [`hint: ${error.hint}`] : []);
       if (error instanceof MigrationsConfigError) throw new UsageError(error.message);
       throw error;
     }
