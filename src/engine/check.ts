@@ -13,6 +13,8 @@ import { loadMigrationReaders, replaySet } from '../schema/history.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
+import { changedValues } from '../schema/persistent-map.js';
+import type { Table } from '../schema/model.js';
 import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
 import { MigrationCache } from './migration-cache.js';
 import type { CheckResult } from './result.js';
@@ -108,12 +110,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const codeSuppressions = new Map<string, Map<string, CodeSuppression[]>>();
   if (needsCode) {
     const knownNames = new Set<string>();
-    for (const set of prepared) {
-      const last = set.migrations[set.migrations.length - 1];
-      if (!last) continue;
-      for (const t of last.after.tables.values()) knownNames.add(t.name);
-      for (const m of set.migrations) for (const t of m.before.tables.values()) knownNames.add(t.name);
-    }
+    for (const set of prepared) for (const name of tableNamesOf(set)) knownNames.add(name);
     const scanned = await scanLiveSources(options, sets, base.ref, [...knownNames]);
     live = scanned.live;
     codeFileCount = scanned.fileCount;
@@ -141,6 +138,23 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     texts,
     rules: options.rules,
   };
+}
+
+/**
+ * The name of every table of the schema before each migration of the set and after the last. Each state is
+ * read as what changed since the one before it (one migration per new table made reading every state whole
+ * quadratic in the number of migrations).
+ */
+export function tableNamesOf(set: PreparedSet): Set<string> {
+  const names = new Set<string>();
+  const last = set.migrations[set.migrations.length - 1];
+  if (!last) return names;
+  let previous: ReadonlyMap<string, Table> = new Map();
+  for (const tables of [...set.migrations.map((m) => m.before.tables), last.after.tables]) {
+    for (const t of changedValues(tables, previous)) names.add(t.name);
+    previous = tables;
+  }
+  return names;
 }
 
 async function discover(options: CheckOptions, diagnostics: Diagnostic[]): Promise<MigrationSet[]> {

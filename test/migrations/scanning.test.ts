@@ -36,6 +36,16 @@ describe('scanStatements', () => {
     expect(scanStatements('CREATE /* x */ UNIQUE\n-- y\n INDEX CONCURRENTLY i ON t (a)')[0]!.head).toBe('CREATE UNIQUE INDEX CONCURRENTLY I ON T (A)');
     expect(scanStatements('-- nothing\n/* here */\n;;')).toEqual([]);
   });
+
+  it('reads every statement of a file of 50,000 (offsets and heads; the scan is linear in their number)', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => (i % 1000 === 0 ? `/* batch ${i}; */ -- ${i};\nINSERT INTO t VALUES (${i}, ';');` : `INSERT INTO t VALUES (${i}, 'v');`));
+    const sql = lines.join('\n');
+    const statements = scanStatements(sql);
+    expect(statements).toHaveLength(50_000);
+    expect(statements.every((s) => s.head.startsWith('INSERT INTO T VALUES ('))).toBe(true);
+    expect(statements[49_999]!.head).toBe("INSERT INTO T VALUES (49999, 'V')");
+    expect(sql.slice(statements[1000]!.start, statements[1000]!.end)).toBe("INSERT INTO t VALUES (1000, ';')");
+  });
 });
 
 describe('orderings', () => {
