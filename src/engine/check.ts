@@ -9,13 +9,14 @@ import { git, GitError } from '../git.js';
 import { chooseBase, discoverConfiguredSets, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
-import { loadMigrationReaders, replaySet } from '../schema/history.js';
+import { loadMigrationReaders, replaySetSteps } from '../schema/history.js';
+import { runYielding } from '../yielding.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
 import { changedValues } from '../schema/persistent-map.js';
 import type { Table } from '../schema/model.js';
-import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
+import { evaluateSteps, type ConfiguredRule, type PreparedSet } from './evaluate.js';
 import { MigrationCache } from './migration-cache.js';
 import type { CheckResult } from './result.js';
 import type { DeployModel, LiveSource, Rule } from './types.js';
@@ -71,7 +72,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let migrationCount = 0;
   const scriptCalls = { analysed: 0, unanalysed: 0 };
   for (const set of sets) {
-    const history = replaySet(set, { searchPath, known: (m) => (newPaths.has(m.path) ? undefined : migrationCache.get(m, searchPath)) });
+    const history = await runYielding(replaySetSteps(set, { searchPath, known: (m) => (newPaths.has(m.path) ? undefined : migrationCache.get(m, searchPath)) }));
     const parsed = history.read;
     const replayed = history.replay;
     migrationCount += parsed.length;
@@ -118,14 +119,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     for (const [name, map] of scanned.suppressions) codeSuppressions.set(name, map);
   }
 
-  const findings = evaluate(prepared, {
+  const findings = await runYielding(evaluateSteps(prepared, {
     rules,
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
     deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
     live,
     codeSuppressions,
     ...(config.transaction ? { transaction: config.transaction } : {}),
-  });
+  }));
 
   return {
     base,

@@ -11,6 +11,7 @@ import type { QualifiedName } from '../sql/types.js';
 import { parseSuppressionComment } from '../suppression-comment.js';
 import { compareStrings } from '../compare.js';
 import { resolves } from './live.js';
+import { runSync, type Steps } from '../yielding.js';
 import type { SchemaStep } from '../schema/replay.js';
 import type {
   DeployModel,
@@ -66,6 +67,11 @@ interface MigrationSuppression extends SuppressionInfo {
 }
 
 export function evaluate(sets: readonly PreparedSet[], options: EvaluateOptions): Finding[] {
+  return runSync(evaluateSteps(sets, options));
+}
+
+/** `evaluate` as steps (src/yielding.ts): it yields after each rule on each new migration. */
+export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOptions): Steps<Finding[]> {
   const findings: Finding[] = [];
   const suppressions: SuppressionInfo[] = [];
   const codeSuppressions = collectCodeSuppressions(options);
@@ -115,6 +121,7 @@ export function evaluate(sets: readonly PreparedSet[], options: EvaluateOptions)
           },
         };
         configured.rule.check(ctx);
+        yield;
       }
     }
   }
