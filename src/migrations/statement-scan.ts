@@ -15,7 +15,13 @@ export interface ScannedStatement {
 
 const HEAD_WORDS = 8;
 
-export function scanStatements(sql: string): ScannedStatement[] {
+/** Whether the text holds a statement at all (not only comments and `;`): stops at the first one. */
+export function hasStatement(sql: string): boolean {
+  return scanStatements(sql, 1).length > 0;
+}
+
+/** The statements of `sql`, or its first `limit` ones. */
+export function scanStatements(sql: string, limit = Infinity): ScannedStatement[] {
   const ranges: { start: number; end: number }[] = [];
   // `code` is `sql` with comments (and `;`) replaced by spaces, to read statement heads without them. It is
   // built from pieces joined once at the end: reading heads from a string grown by `+=` flattened it once per
@@ -33,7 +39,7 @@ export function scanStatements(sql: string): ScannedStatement[] {
     if (start >= 0) ranges.push({ start, end: at });
     start = -1;
   };
-  while (i < n) {
+  while (i < n && ranges.length < limit) {
     const c = sql[i]!;
     const next = sql[i + 1];
     if (c === '-' && next === '-') {
@@ -61,8 +67,8 @@ export function scanStatements(sql: string): ScannedStatement[] {
     else if (c === '$') i = dollarQuoteEnd(sql, i) ?? i + 1;
     else i++;
   }
-  end(n);
-  code.push(sql.slice(copied));
+  if (ranges.length < limit) end(n);
+  code.push(sql.slice(copied, i));
   const flat = code.join('');
   return ranges.map((r) => ({ start: r.start, end: r.end, head: headOf(flat, r.start, r.end) }));
 }

@@ -3,7 +3,7 @@ import { keepOnly, withoutBom } from '../../src/migrations/blank.js';
 import { discoverMigrationSets } from '../../src/migrations/index.js';
 import { compareFlywayVersions } from '../../src/migrations/layouts/flyway.js';
 import { naturalCompare } from '../../src/migrations/order.js';
-import { scanStatements } from '../../src/migrations/statement-scan.js';
+import { hasStatement, scanStatements } from '../../src/migrations/statement-scan.js';
 import { brief, only } from './helpers.js';
 import { tempProject } from './temp-project.js';
 
@@ -35,6 +35,13 @@ describe('scanStatements', () => {
   it('drops comments from statement heads and ignores comment-only text', () => {
     expect(scanStatements('CREATE /* x */ UNIQUE\n-- y\n INDEX CONCURRENTLY i ON t (a)')[0]!.head).toBe('CREATE UNIQUE INDEX CONCURRENTLY I ON T (A)');
     expect(scanStatements('-- nothing\n/* here */\n;;')).toEqual([]);
+  });
+
+  it('stops at a limit; hasStatement says whether there is any statement besides comments', () => {
+    const sql = "-- c;\nSELECT 1; /* x; */ SELECT 'a;b'; SELECT 3";
+    expect(scanStatements(sql, 2)).toEqual(scanStatements(sql).slice(0, 2));
+    expect(scanStatements(sql, 1).map((s) => s.head)).toEqual(['SELECT 1']);
+    expect([hasStatement(sql), hasStatement('-- only\n/* comments; */ ;;'), hasStatement('  '), hasStatement('SELECT 1')]).toEqual([true, false, false, true]);
   });
 
   it('reads every statement of a file of 50,000 (offsets and heads; the scan is linear in their number)', () => {
