@@ -1,7 +1,8 @@
 // `npm run bench -- --scale` or `node bench/scale.js` (after `npm run build`): how rollsafe's time and memory
 // grow with the size of its input (issue 15, items 2 and 9). Generates git repositories in the temp folder:
-// one migration of 10k/50k/100k short statements, 10k/20k/50k migration files (one new table each), one code
-// file of 10k/100k lines read because a new migration drops a column it uses. For each size it prints wall
+// one migration of 10k/50k/100k short statements, 10k/20k/50k migration files (one new table each), code read
+// because a new migration drops a column it uses: one file of 6k/12k/24k lines (files over 1 MB are skipped as
+// generated) and 10k/50k/100k lines in files of 5,000. For each size it prints wall
 // time, CPU time (user + system, children included) and peak RSS, and for each doubling of the input the
 // growth of CPU time, with a pass/fail line for "doubling costs at most ~2.2×". Then it measures how late a
 // SIGTERM/SIGINT sent during the 50k-statement check ends the process (issue 15: within a second).
@@ -9,7 +10,7 @@
 // --only statements,migrations,code,signals.
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -32,8 +33,8 @@ const wanted = (id) => !ONLY || ONLY.includes(id);
 const LIMIT = 2.2;
 
 const SIZES = QUICK
-  ? { statements: [2_000, 4_000, 8_000], migrations: [500, 1_000, 2_000], code: [2_000, 4_000], signalStatements: 8_000 }
-  : { statements: [10_000, 50_000, 100_000], migrations: [10_000, 20_000, 50_000], code: [10_000, 100_000], signalStatements: 50_000 };
+  ? { statements: [2_000, 4_000, 8_000], migrations: [500, 1_000, 2_000], codeFile: [1_500, 3_000], code: [2_000, 4_000], signalStatements: 8_000 }
+  : { statements: [10_000, 50_000, 100_000], migrations: [10_000, 20_000, 50_000], codeFile: [6_000, 12_000, 24_000], code: [10_000, 50_000, 100_000], signalStatements: 50_000 };
 
 if (!existsSync(join(here, '..', 'dist', 'src', 'cli', 'bin.js'))) {
   console.error('rollsafe is not built: run `npm run build` first.');
@@ -81,16 +82,30 @@ function migrationsRepo(n) {
   return repository(`migrations-${n}`, { 'db/migrations/000001_t.sql': TABLE }, files);
 }
 
-/** A code file of `n` lines (a query every fourth line) and a new migration dropping a column it reads. */
-function codeRepo(n) {
+/** `n` lines of code querying `t` (a query every fourth line). */
+function codeLines(n, prefix) {
   const lines = ["import { Pool } from 'pg';", 'const pool = new Pool();'];
   for (let i = 0; lines.length < n; i++) {
-    lines.push(`export async function q${i}(id: number) {`);
+    lines.push(`export async function ${prefix}${i}(id: number) {`);
     lines.push(`  const r = await pool.query('SELECT id, ${i % 2 ? 'v' : 'w'} FROM t WHERE id = $1', [id + ${i}]);`);
     lines.push('  return r.rows;');
     lines.push('}');
   }
-  return repository(`code-${n}`, { 'db/migrations/0001_t.sql': TABLE, 'src/queries.ts': `${lines.slice(0, n).join('\n')}\n` }, { 'db/migrations/0002_drop.sql': 'ALTER TABLE t DROP COLUMN w;\n' });
+  return `${lines.slice(0, n).join('\n')}\n`;
+}
+
+const DROP_W = { 'db/migrations/0002_drop.sql': 'ALTER TABLE t DROP COLUMN w;\n' };
+
+/** One code file of `n` lines (code files over 1 MB are skipped as generated: 24k lines is about 0.9 MB). */
+function codeFileRepo(n) {
+  return repository(`code-file-${n}`, { 'db/migrations/0001_t.sql': TABLE, 'src/queries.ts': codeLines(n, 'q') }, DROP_W);
+}
+
+/** `n` lines of code in files of 5,000 lines. */
+function codeFilesRepo(n) {
+  const files = { 'db/migrations/0001_t.sql': TABLE };
+  for (let i = 0; i * 5000 < n; i++) files[`src/queries-${i}.ts`] = codeLines(Math.min(5000, n - i * 5000), `q${i}_`);
+  return repository(`code-files-${n}`, files, DROP_W);
 }
 
 const fmtS = (ms) => `${(ms / 1000).toFixed(2)} s`;
@@ -184,13 +199,18 @@ function tmpFiles(root) {
   return out;
 }
 
+const load = loadavg()[0];
 try {
   if (wanted('statements')) await series('statements', 'One migration of short statements', SIZES.statements, statementsRepo, 'statements');
   if (wanted('migrations')) await series('migrations', 'Migration files, one new table each', SIZES.migrations, migrationsRepo, 'migrations');
-  if (wanted('code')) await series('code', 'One code file read for a dropped column', SIZES.code, codeRepo, 'lines');
+  if (wanted('code')) {
+    await series('code-file', 'One code file read for a dropped column', SIZES.codeFile, codeFileRepo, 'lines');
+    await series('code-files', 'Code in files of 5,000 lines, read for a dropped column', SIZES.code, codeFilesRepo, 'lines');
+  }
   const signal = wanted('signals') ? await signals() : undefined;
 
   const lines = [];
+  lines.push(`Node ${process.version}, ${cpus().length} logical cores; load average ${load.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end (wall times stretch with it; CPU times much less).`, '');
   lines.push(`| Input | Size | Wall | CPU | Peak RSS | Output |`, `| --- | ---: | ---: | ---: | ---: | --- |`);
   for (const r of rows) lines.push(`| ${r.title} | ${r.size.toLocaleString('en-US')} ${r.unit} | ${fmtS(r.wallMs)} | ${r.cpuMs === null ? 'n/a' : fmtS(r.cpuMs)} | ${r.rssMb === null ? 'n/a' : `${Math.round(r.rssMb)} MB`} | ${r.findings} |`);
   lines.push('', `| Growth (CPU) | From → to | Ratio | Per doubling | ≤ ${LIMIT}× |`, `| --- | --- | ---: | ---: | --- |`);
