@@ -401,4 +401,4 @@ export function parseSqlFileSteps(path: string, text: string): Steps<SqlFile> {
 
 /** Files from this size (characters) are parsed a chunk at a time, chunks of about this many. */
 const CHUNKED_PARSE_MIN = 256 * 1024;
-const CHUNK_CHARS = 64 * 1024;
+const CHUNK_CHARS = 16 * 1024;
