@@ -1,7 +1,7 @@
 // `npm run bench`: the scenarios of issue 8 (and issue 3's scan), side by side with squawk and the parse
 // floor, on projects generated into a temp folder. Prints a table and rewrites the generated part of
 // bench/RESULTS.md. Options: --runs N (default 5), --quick (small projects, to try the runner), --keep
-// (leave the projects in the temp folder), --only name,name (scenario ids).
+// (leave the projects in the temp folder), --only name,name (scenario ids); --scale runs bench/scale.js.
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, platform, release, tmpdir, totalmem } from 'node:os';
@@ -30,6 +30,12 @@ const wanted = (id) => !ONLY || ONLY.includes(id);
 const SIZES = QUICK
   ? { sqlFiles: 200, full: { files: 700, bytes: 2_000_000, migrations: 60, tables: 30 }, scan: { files: 500, bytes: 1_400_000, migrations: 40, tables: 30 } }
   : { sqlFiles: 2000, full: { files: 7000, bytes: 20_000_000, migrations: 300, tables: 150 }, scan: { files: 5000, bytes: 14_000_000, migrations: 200, tables: 120 } };
+
+// `npm run bench -- --scale`: growth with input size instead (bench/scale.js).
+if (process.argv.includes('--scale')) {
+  await import('./scale.js');
+  process.exit(process.exitCode ?? 0);
+}
 
 if (!existsSync(join(repo, 'dist', 'src', 'cli', 'bin.js'))) {
   console.error('rollsafe is not built: run `npm run build` first (npm run bench does).');

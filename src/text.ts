@@ -6,6 +6,7 @@ export class SourceText {
   readonly text: string;
   private lineStarts: number[] | undefined;
   private byteToCharMap: Uint32Array | undefined;
+  private charToByteMap: Uint32Array | undefined;
   private readonly ascii: boolean;
 
   constructor(text: string) {
@@ -60,7 +61,9 @@ export class SourceText {
   /** UTF-8 byte offset of a string offset. */
   charToByte(charOffset: number): number {
     if (this.ascii) return charOffset;
-    return Buffer.byteLength(this.text.slice(0, charOffset), 'utf8');
+    if (charOffset <= 0) return 0;
+    this.byteMap();
+    return this.charToByteMap![Math.min(charOffset, this.text.length)]!;
   }
 
   private starts(): number[] {
@@ -78,8 +81,12 @@ export class SourceText {
       const t = this.text;
       const total = Buffer.byteLength(t, 'utf8');
       const map = new Uint32Array(total + 1);
+      // The other way round, as Buffer.byteLength(text.slice(0, i)) counts: a slice that ends inside a
+      // surrogate pair ends with a lone high surrogate, encoded in 3 bytes.
+      const chars = new Uint32Array(t.length + 1);
       let byte = 0;
       for (let i = 0; i < t.length; i++) {
+        chars[i] = byte;
         const code = t.charCodeAt(i);
         let width: number;
         if (code < 0x80) width = 1;
@@ -87,6 +94,7 @@ export class SourceText {
         else if (code >= 0xd800 && code <= 0xdbff && i + 1 < t.length) {
           const next = t.charCodeAt(i + 1);
           if (next >= 0xdc00 && next <= 0xdfff) {
+            chars[i + 1] = byte + 3;
             for (let k = 0; k < 4; k++) map[byte + k] = i;
             byte += 4;
             i++;
@@ -98,7 +106,9 @@ export class SourceText {
         byte += width;
       }
       map[total] = t.length;
+      chars[t.length] = total;
       this.byteToCharMap = map;
+      this.charToByteMap = chars;
     }
     return this.byteToCharMap;
   }

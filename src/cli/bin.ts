@@ -6,6 +6,7 @@ import module from 'node:module';
 
 // Ctrl-C (and SIGTERM from CI): end at the next await instead of wherever the signal lands. Cache files are
 // written to a temp file and renamed in one synchronous step, so none is ever left half-written or behind.
+// Long synchronous work (parse, replay, rules) pauses every 50 ms (src/yielding.ts) so that this runs soon.
 process.once('SIGINT', () => process.exit(130));
 process.once('SIGTERM', () => process.exit(143));
 

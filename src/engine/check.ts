@@ -10,11 +10,12 @@ import { chooseBase, discoverConfiguredSets, isCi, migrationsNotAt, type BaseCho
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
 import { loadMigrationReaders } from '../schema/history.js';
-import { replayWithSnapshots, SchemaSnapshots } from './schema-snapshot.js';
+import { replayWithSnapshotsSteps, SchemaSnapshots } from './schema-snapshot.js';
+import { runYielding } from '../yielding.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
-import { evaluate, type ConfiguredRule, type PreparedSet } from './evaluate.js';
+import { evaluateSteps, type ConfiguredRule, type PreparedSet } from './evaluate.js';
 import { MigrationCache } from './migration-cache.js';
 import type { CheckResult } from './result.js';
 import type { DeployModel, LiveSource, Rule } from './types.js';
@@ -81,12 +82,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let migrationCount = 0;
   const scriptCalls = { analysed: 0, unanalysed: 0 };
   for (const set of sets) {
-    const history = replayWithSnapshots(set, {
-      searchPath,
-      isNew: (m) => newPaths.has(m.path),
-      known: (m) => migrationCache.get(m, searchPath),
-      snapshots,
-    });
+    const history = await runYielding(
+      replayWithSnapshotsSteps(set, {
+        searchPath,
+        isNew: (m) => newPaths.has(m.path),
+        known: (m) => migrationCache.get(m, searchPath),
+        snapshots,
+      }),
+    );
     for (const name of history.names) historicNames.add(name);
     const parsed = history.read;
     const replayed = history.replay;
@@ -135,14 +138,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }
 
   options.progress?.('rules', `checking ${newPaths.size} new migration${newPaths.size === 1 ? '' : 's'}`);
-  const findings = evaluate(prepared, {
+  const findings = await runYielding(evaluateSteps(prepared, {
     rules,
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
     deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
     live,
     codeSuppressions,
     ...(config.transaction ? { transaction: config.transaction } : {}),
-  });
+  }));
 
   return {
     base,

@@ -11,6 +11,7 @@ import type { QualifiedName } from '../sql/types.js';
 import { parseSuppressionComment } from '../suppression-comment.js';
 import { compareStrings } from '../compare.js';
 import { resolves } from './live.js';
+import { runSync, type Steps } from '../yielding.js';
 import type { SchemaStep } from '../schema/replay.js';
 import type {
   DeployModel,
@@ -66,6 +67,11 @@ interface MigrationSuppression extends SuppressionInfo {
 }
 
 export function evaluate(sets: readonly PreparedSet[], options: EvaluateOptions): Finding[] {
+  return runSync(evaluateSteps(sets, options));
+}
+
+/** `evaluate` as steps (src/yielding.ts): it yields after each rule on each new migration. */
+export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOptions): Steps<Finding[]> {
   const findings: Finding[] = [];
   const suppressions: SuppressionInfo[] = [];
   const codeSuppressions = collectCodeSuppressions(options);
@@ -92,6 +98,7 @@ export function evaluate(sets: readonly PreparedSet[], options: EvaluateOptions)
     for (const prepared of newOnes) {
       const migrationSuppressions = parseMigrationSuppressions(prepared);
       suppressions.push(...migrationSuppressions);
+      const suppressionIndex = indexSuppressions(migrationSuppressions);
       const live = liveFor(prepared.migration, options);
       for (const configured of options.rules) {
         if (!configured.rule.check) continue;
@@ -109,12 +116,13 @@ export function evaluate(sets: readonly PreparedSet[], options: EvaluateOptions)
           severity: configured.severity,
           report: (reported) => {
             const finding = complete(reported, configured, prepared.migration.path);
-            if (suppressedInMigration(finding, migrationSuppressions)) return;
+            if (suppressedInMigration(finding, suppressionIndex)) return;
             const kept = filterSuppressedReferences(finding, codeSuppressions);
             if (kept) findings.push(kept);
           },
         };
         configured.rule.check(ctx);
+        yield;
       }
     }
   }
@@ -182,10 +190,19 @@ function parseMigrationSuppressions(prepared: PreparedMigration): MigrationSuppr
   }
   if (!file || !file.text.includes('rollsafe-ignore')) return [];
   const out: MigrationSuppression[] = [];
+  const statements = file.statements;
   for (const comment of file.comments()) {
     const parsed = parseSuppressionComment(comment.text);
     if (!parsed) continue;
-    const next = file.statements.find((s) => s.start >= comment.end);
+    // The first statement starting at or after the comment's end (statements are in file order).
+    let lo = 0;
+    let hi = statements.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (statements[mid]!.start >= comment.end) hi = mid;
+      else lo = mid + 1;
+    }
+    const next = statements[lo];
     out.push({
       ...parsed,
       location: file.locate(comment.start, comment.end),
@@ -197,14 +214,42 @@ function parseMigrationSuppressions(prepared: PreparedMigration): MigrationSuppr
   return out;
 }
 
-function suppressedInMigration(finding: Finding, suppressions: MigrationSuppression[]): boolean {
+/** A migration's suppression comments, indexed by the line they target (a file of thousands of them stays linear). */
+interface SuppressionIndex {
+  all: MigrationSuppression[];
+  /** Positions in `all` of the file-wide ones. */
+  fileWide: number[];
+  /** Positions in `all` by target line. */
+  byLine: Map<number, number[]>;
+}
+
+function indexSuppressions(all: MigrationSuppression[]): SuppressionIndex {
+  const index: SuppressionIndex = { all, fileWide: [], byLine: new Map() };
+  all.forEach((s, i) => {
+    if (s.scope === 'file') index.fileWide.push(i);
+    else if (s.targetLine !== undefined) {
+      const list = index.byLine.get(s.targetLine);
+      if (list) list.push(i);
+      else index.byLine.set(s.targetLine, [i]);
+    }
+  });
+  return index;
+}
+
+function suppressedInMigration(finding: Finding, index: SuppressionIndex): boolean {
   const line = finding.statement?.location.line ?? finding.location.line;
   // A comment above a builder step inside a call (`t.dropColumn('x')`) targets the finding's own line.
-  const hit = suppressions.find(
-    (s) => s.rules.includes(finding.rule) && (s.scope === 'file' || (s.targetLine !== undefined && (s.targetLine === line || s.targetLine === finding.location.line))),
-  );
-  if (hit) hit.used = true;
-  return hit !== undefined;
+  // The first comment (in file order) that names the rule and is file-wide or targets either line.
+  let first = -1;
+  const consider = (positions: readonly number[] | undefined): void => {
+    for (const i of positions ?? []) if ((first < 0 || i < first) && index.all[i]!.rules.includes(finding.rule)) first = i;
+  };
+  consider(index.fileWide);
+  consider(index.byLine.get(line));
+  if (finding.location.line !== line) consider(index.byLine.get(finding.location.line));
+  if (first < 0) return false;
+  index.all[first]!.used = true;
+  return true;
 }
 
 interface TrackedCodeSuppression {

@@ -17,9 +17,11 @@ import { join } from 'node:path';
 import { cacheRoot, moduleFingerprint } from '../code/cache.js';
 import { ROLLSAFE_VERSION } from '../version.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
-import { readMigration, type ReadMigration, type SetHistory } from '../schema/history.js';
+import { readMigrationSteps, type ReadMigration, type SetHistory } from '../schema/history.js';
+import { changedValues } from '../schema/persistent-map.js';
 import { emptySchema, type DomainType, type EnumType, type Index, type Schema, type Table, type View } from '../schema/model.js';
-import { replay, type ReplayedMigration } from '../schema/replay.js';
+import { replaySteps, type ReplayedMigration } from '../schema/replay.js';
+import { runSync, type Steps } from '../yielding.js';
 import type { Change } from '../sql/types.js';
 
 const FORMAT = 1;
@@ -220,15 +222,29 @@ export interface SnapshotReplay extends SetHistory {
 }
 
 /**
+ * Table names that appear in a run of schema states (dropped ones included): each state read only for what
+ * changed since the previous one, so a long history costs its changes, not states × tables.
+ */
+function namesIn(states: readonly Schema[], into: Set<string>): Set<string> {
+  let previous: ReadonlyMap<string, Table> = new Map();
+  for (const { tables } of states) {
+    for (const t of changedValues(tables, previous)) into.add(t.name);
+    previous = tables;
+  }
+  return into;
+}
+
+/**
  * Replays a set as `replaySet` does, but starts from the snapshot of the longest known prefix that ends before
  * the first new migration, and saves snapshots of the history before the new migrations and of the whole set
  * (the next run, after this change is committed, starts from there). Migrations a snapshot covers are listed
- * with that schema before and after them and no steps: the rules look only at new migrations.
+ * with that schema before and after them and no steps: the rules look only at new migrations. As steps
+ * (src/yielding.ts), so that a signal gets through during a long replay.
  */
-export function replayWithSnapshots(
+export function* replayWithSnapshotsSteps(
   set: MigrationSet,
   options: { searchPath: readonly string[]; isNew: (m: Migration) => boolean; known: (m: Migration) => Change[] | undefined; snapshots: SchemaSnapshots },
-): SnapshotReplay {
+): Steps<SnapshotReplay> {
   const { searchPath, isNew, snapshots } = options;
   const migrations = set.migrations;
   const firstNew = migrations.findIndex(isNew);
@@ -237,35 +253,37 @@ export function replayWithSnapshots(
   const snapshot = snapshots.longest(keys, oldPrefix);
   const covered = snapshot?.length ?? 0;
   const start = snapshot?.schema ?? emptySchema;
-  const names = new Set(snapshot?.names ?? []);
 
   const read: ReadMigration[] = [];
   for (const migration of migrations.slice(0, covered)) read.push({ migration, changes: [], diagnostics: [] });
-  const rest = migrations.slice(covered).map((migration) => {
+  const rest: ReadMigration[] = [];
+  for (const migration of migrations.slice(covered)) {
     const known = isNew(migration) ? undefined : options.known(migration);
-    return known ? { migration, changes: known, diagnostics: [] } : readMigration(migration, searchPath);
-  });
+    rest.push(known ? { migration, changes: known, diagnostics: [] } : yield* readMigrationSteps(migration, searchPath));
+    yield;
+  }
   read.push(...rest);
-  const replayed = replay(
+  const replayed = yield* replaySteps(
     rest.map((r) => ({ migration: r.migration, changes: r.changes })),
     start,
   );
   const coveredSteps: ReplayedMigration[] = migrations.slice(0, covered).map((migration) => ({ migration, before: start, after: start, steps: [] }));
   const all = [...coveredSteps, ...replayed.migrations];
-  for (const m of replayed.migrations) for (const t of m.before.tables.values()) names.add(t.name);
-  for (const t of replayed.final.tables.values()) names.add(t.name);
+  const states = (length: number): Schema[] => [start, ...all.slice(covered, length).map((m) => m.after)];
+  const names = namesIn(states(all.length), new Set(snapshot?.names ?? []));
 
   // Snapshots for the next runs: the history before the new migrations, and the whole set.
-  const namesUpTo = (length: number): Set<string> => {
-    const out = new Set(snapshot?.names ?? []);
-    for (const m of all.slice(covered, length)) for (const t of m.before.tables.values()) out.add(t.name);
-    for (const t of (all[length - 1]?.after ?? start).tables.values()) out.add(t.name);
-    return out;
-  };
-  if (oldPrefix > covered && oldPrefix <= keys.length) snapshots.save(keys[oldPrefix - 1]!, all[oldPrefix - 1]!.after, namesUpTo(oldPrefix));
+  if (oldPrefix > covered && oldPrefix <= keys.length) {
+    snapshots.save(keys[oldPrefix - 1]!, all[oldPrefix - 1]!.after, namesIn(states(oldPrefix), new Set(snapshot?.names ?? [])));
+  }
   // Replay is a function of the key alone (conflicts included), so what it built is valid whatever it reported.
   if (migrations.length > oldPrefix && migrations.length <= keys.length) {
     snapshots.save(keys[migrations.length - 1]!, replayed.final, names);
   }
   return { set, read, replay: { migrations: all, final: replayed.final, diagnostics: replayed.diagnostics }, names, fromSnapshot: covered };
+}
+
+/** `replayWithSnapshotsSteps` run to its end at once. */
+export function replayWithSnapshots(set: MigrationSet, options: Parameters<typeof replayWithSnapshotsSteps>[1]): SnapshotReplay {
+  return runSync(replayWithSnapshotsSteps(set, options));
 }

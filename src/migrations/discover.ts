@@ -13,7 +13,7 @@ import { layoutNamed, layouts } from './layouts/index.js';
 import { sqlLayout } from './layouts/sql.js';
 import type { DeployPhase, LayoutName, Migration, MigrationSet } from './migration.js';
 import { worktreeFiles } from './repo-files.js';
-import { scanStatements } from './statement-scan.js';
+import { hasStatement } from './statement-scan.js';
 
 export interface DiscoverOptions {
   /** Migration folders from `--migrations` or config, relative to `root` (or absolute inside it); replaces detection. */
@@ -224,7 +224,7 @@ async function readMigration(
     // The layout already said why the file is unusable; "empty" would only repeat it.
   } else if (runs.trim() === '') {
     diagnostics.push(migrationDiagnostic('migration-empty', 'warning', text.trim() === '' ? 'The migration file is empty.' : 'The part of the file the tool runs is empty.', entry.path));
-  } else if (read.sql !== undefined && scanStatements(read.sql).length === 0) {
+  } else if (read.sql !== undefined && !hasStatement(read.sql)) {
     diagnostics.push(migrationDiagnostic('migration-empty', 'info', 'The migration holds only comments.', entry.path));
   }
   const migration: Omit<Migration, 'order'> = {

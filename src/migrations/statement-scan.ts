@@ -15,49 +15,62 @@ export interface ScannedStatement {
 
 const HEAD_WORDS = 8;
 
-export function scanStatements(sql: string): ScannedStatement[] {
-  const statements: ScannedStatement[] = [];
-  // `code` is `sql` with comments replaced by spaces, to read statement heads without them.
-  let code = '';
+/** Whether the text holds a statement at all (not only comments and `;`): stops at the first one. */
+export function hasStatement(sql: string): boolean {
+  return scanStatements(sql, 1).length > 0;
+}
+
+/** The statements of `sql`, or its first `limit` ones. */
+export function scanStatements(sql: string, limit = Infinity): ScannedStatement[] {
+  const ranges: { start: number; end: number }[] = [];
+  // `code` is `sql` with comments (and `;`) replaced by spaces, to read statement heads without them. It is
+  // built from pieces joined once at the end: reading heads from a string grown by `+=` flattened it once per
+  // statement, which made this scan quadratic in the statement count.
+  const code: string[] = [];
+  let copied = 0;
+  const blank = (from: number, to: number, text: string): void => {
+    code.push(sql.slice(copied, from), text);
+    copied = to;
+  };
   let start = -1;
   let i = 0;
   const n = sql.length;
   const end = (at: number): void => {
-    if (start >= 0) statements.push({ start, end: at, head: headOf(code, start, at) });
+    if (start >= 0) ranges.push({ start, end: at });
     start = -1;
   };
-  while (i < n) {
+  while (i < n && ranges.length < limit) {
     const c = sql[i]!;
     const next = sql[i + 1];
     if (c === '-' && next === '-') {
       const stop = sql.indexOf('\n', i);
       const to = stop === -1 ? n : stop;
-      code += ' '.repeat(to - i);
+      blank(i, to, ' '.repeat(to - i));
       i = to;
       continue;
     }
     if (c === '/' && next === '*') {
       const to = blockCommentEnd(sql, i);
-      code += sql.slice(i, to).replace(/[^\n]/g, ' ');
+      blank(i, to, sql.slice(i, to).replace(/[^\n]/g, ' '));
       i = to;
       continue;
     }
     if (c === ';') {
-      code += ' ';
+      blank(i, i + 1, ' ');
       end(i);
       i++;
       continue;
     }
-    if (!/\s/.test(c) && start < 0) start = i;
-    let to = i + 1;
-    if (c === "'") to = quotedEnd(sql, i, "'", isEscapeString(sql, i));
-    else if (c === '"') to = quotedEnd(sql, i, '"', false);
-    else if (c === '$') to = dollarQuoteEnd(sql, i) ?? i + 1;
-    code += sql.slice(i, to);
-    i = to;
+    if (start < 0 && !/\s/.test(c)) start = i;
+    if (c === "'") i = quotedEnd(sql, i, "'", isEscapeString(sql, i));
+    else if (c === '"') i = quotedEnd(sql, i, '"', false);
+    else if (c === '$') i = dollarQuoteEnd(sql, i) ?? i + 1;
+    else i++;
   }
-  end(n);
-  return statements;
+  if (ranges.length < limit) end(n);
+  code.push(sql.slice(copied, i));
+  const flat = code.join('');
+  return ranges.map((r) => ({ start: r.start, end: r.end, head: headOf(flat, r.start, r.end) }));
 }
 
 function headOf(code: string, start: number, end: number): string {

@@ -4,13 +4,14 @@
  */
 import type { Diagnostic } from '../diagnostic.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
-import { normalizeFile } from '../sql/normalize.js';
-import { parseSqlFile, type SqlFile } from '../sql/statements.js';
+import { normalizeFileSteps } from '../sql/normalize.js';
+import { parseSqlFileSteps, type SqlFile } from '../sql/statements.js';
 import type { ScriptSuppressionComment } from '../sql/script-migrations/suppressions.js';
 import type * as ScriptReaderModule from '../sql/script-migrations/index.js';
 import type * as ScriptCommentsModule from '../sql/script-migrations/suppressions.js';
 import type { Change } from '../sql/types.js';
-import { replay, type ReplayResult } from './replay.js';
+import { replaySteps, type ReplayResult } from './replay.js';
+import { runSync, type Steps } from '../yielding.js';
 
 export interface ReadMigration {
   migration: Migration;
@@ -53,15 +54,26 @@ export async function loadScriptReader(): Promise<void> {
 
 /** Parse and normalize one migration (the SQL parser must be loaded, and `loadMigrationReaders` awaited for TS/JS ones). */
 export function readMigration(migration: Migration, searchPath: readonly string[] = ['public']): ReadMigration {
+  return runSync(readMigrationSteps(migration, searchPath));
+}
+
+/** `readMigration` as steps (src/yielding.ts). */
+export function* readMigrationSteps(migration: Migration, searchPath: readonly string[] = ['public']): Steps<ReadMigration> {
   // TS/JS migrations (Knex, Kysely, TypeORM…) are read statically by their tool's reader (issue 6).
   if (migration.language !== 'sql') {
     if (!scriptReader) throw new Error('rollsafe: TS/JS migration reader not loaded; await loadMigrationReaders() first');
     const comments = scriptReader.scriptSuppressionComments(migration);
     return { migration, ...scriptReader.readScriptMigration(migration, searchPath), ...(comments.length ? { suppressionComments: comments } : {}) };
   }
-  const file = parseSqlFile(migration.path, migration.sql ?? migration.text);
-  const normalized = normalizeFile(file, { searchPath: [...searchPath] });
+  const file = yield* parseSqlFileSteps(migration.path, migration.sql ?? migration.text);
+  const normalized = yield* normalizeFileSteps(file, { searchPath: [...searchPath] });
   return { migration, file, changes: normalized.changes, diagnostics: [...file.diagnostics, ...normalized.diagnostics] };
+}
+
+export interface ReplaySetOptions {
+  searchPath?: readonly string[];
+  until?: string;
+  known?: (migration: Migration) => Change[] | undefined;
 }
 
 /**
@@ -70,13 +82,19 @@ export function readMigration(migration: Migration, searchPath: readonly string[
  */
 export function replaySet(
   set: MigrationSet,
-  options: { searchPath?: readonly string[]; until?: string; known?: (migration: Migration) => Change[] | undefined } = {},
+  options: ReplaySetOptions = {},
 ): SetHistory {
+  return runSync(replaySetSteps(set, options));
+}
+
+/** `replaySet` as steps (src/yielding.ts): `runYielding` lets a Ctrl-C through during a long replay. */
+export function* replaySetSteps(set: MigrationSet, options: ReplaySetOptions = {}): Steps<SetHistory> {
   const read: ReadMigration[] = [];
   for (const migration of set.migrations) {
     const known = options.known?.(migration);
-    read.push(known ? { migration, changes: known, diagnostics: [] } : readMigration(migration, options.searchPath));
+    read.push(known ? { migration, changes: known, diagnostics: [] } : yield* readMigrationSteps(migration, options.searchPath));
+    yield;
     if (migration.path === options.until) break;
   }
-  return { set, read, replay: replay(read.map((r) => ({ migration: r.migration, changes: r.changes }))) };
+  return { set, read, replay: yield* replaySteps(read.map((r) => ({ migration: r.migration, changes: r.changes }))) };
 }

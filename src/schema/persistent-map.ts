@@ -149,6 +149,28 @@ interface Entry<V> {
   value: V;
 }
 
+/** Entries of `a` that are not the very entry `b` holds in the same slot; subtrees the two share are skipped. */
+function* vecChanged<E>(a: Vec<E> | undefined, b: Vec<E> | undefined): Generator<E> {
+  if (!a || a === b) return;
+  if (a.leaf) {
+    const other = b?.leaf ? b.items : undefined;
+    for (let i = 0; i < a.items.length; i++) {
+      const e = a.items[i];
+      if (e !== undefined && e !== other?.[i]) yield e;
+    }
+  } else {
+    const other = b && !b.leaf ? b.items : undefined;
+    for (let i = 0; i < a.items.length; i++) yield* vecChanged(a.items[i], other?.[i]);
+  }
+}
+
+/** `vec` as a tree of depth `to` (a shift): a map that grew wrapped its old root as the first child. */
+function deepened<E>(vec: Vec<E>, from: number, to: number): Vec<E> {
+  let out = vec;
+  for (let shift = from; shift < to; shift += BITS) out = { leaf: false, items: [out] };
+  return out;
+}
+
 const emptyVec: Vec<never> = { leaf: true, items: [] };
 
 export class PersistentMap<V> implements ReadonlyMap<string, V> {
@@ -207,6 +229,26 @@ export class PersistentMap<V> implements ReadonlyMap<string, V> {
     const slot = trieGet(this.trie, h, key, 0);
     if (slot === undefined) return this;
     return new PersistentMap(trieDelete(this.trie, h, key, 0), vecSet(this.vec, this.shift, slot, undefined), this.shift, this.slots, this.size - 1);
+  }
+
+  /**
+   * The values of this map that `since` (typically an earlier version of it) does not hold under the same key:
+   * the values set or added since, in insertion order. Parts of the vector the two maps share are not visited,
+   * so after a few writes this costs what the writes did, not the size of the map.
+   */
+  changedSince(since: ReadonlyMap<string, V>): V[] {
+    const out: V[] = [];
+    if (since === this) return out;
+    if (!(since instanceof PersistentMap)) {
+      for (const [key, value] of this.entries()) if (since.get(key) !== value || !since.has(key)) out.push(value);
+      return out;
+    }
+    const older = since as PersistentMap<V>;
+    const depth = Math.max(this.shift, older.shift);
+    for (const e of vecChanged(deepened(this.vec, this.shift, depth), deepened(older.vec, older.shift, depth))) {
+      if (older.get(e.key) !== e.value || !older.has(e.key)) out.push(e.value);
+    }
+    return out;
   }
 
   private entryList(): Entry<V>[] {
@@ -295,4 +337,12 @@ export class PersistentSet implements ReadonlySet<string> {
   get [Symbol.toStringTag](): string {
     return 'PersistentSet';
   }
+}
+
+/** The values of `map` that `since` does not hold under the same key (all of them when `map` is not persistent). */
+export function changedValues<V>(map: ReadonlyMap<string, V>, since: ReadonlyMap<string, V>): V[] {
+  if (map instanceof PersistentMap) return (map as PersistentMap<V>).changedSince(since);
+  const out: V[] = [];
+  for (const [key, value] of map) if (since.get(key) !== value || !since.has(key)) out.push(value);
+  return out;
 }

@@ -8,6 +8,7 @@ import type { Change } from '../sql/types.js';
 import { apply } from './apply.js';
 import { resolveNames } from './resolve.js';
 import { emptySchema, type Schema } from './model.js';
+import { runSync, type Steps } from '../yielding.js';
 
 /** One change of a migration with the schema just before and just after it. */
 export interface SchemaStep {
@@ -87,6 +88,11 @@ function savepointName(change: Change): string | undefined {
 }
 
 export function replay(history: { migration: Migration; changes: Change[] }[], start: Schema = emptySchema): ReplayResult {
+  return runSync(replaySteps(history, start));
+}
+
+/** `replay` as steps (src/yielding.ts): it yields after each change. */
+export function* replaySteps(history: { migration: Migration; changes: Change[] }[], start: Schema = emptySchema): Steps<ReplayResult> {
   const diagnostics: Diagnostic[] = [];
   const migrations: ReplayedMigration[] = [];
   let schema = start;
@@ -108,6 +114,7 @@ export function replay(history: { migration: Migration; changes: Change[] }[], s
         for (const problem of result.problems) diagnostics.push(conflict(change, problem));
       }
       steps.push({ change: resolved, before: prior, after: schema });
+      yield;
     }
     migrations.push({ migration, before, after: schema, steps });
   }

@@ -12,6 +12,7 @@ import { scanSql } from './parser.js';
 import { bodyLanguage, bodyStatements } from './plpgsql.js';
 import { parseSqlFile, type SqlFile, type SqlStatement } from './statements.js';
 import type { Change, StatementInfo } from './types.js';
+import { runSync, type Steps } from '../yielding.js';
 import { SessionState, type ChangeBody, type NodeMap, type StatementContext } from './normalize/context.js';
 import {
   alterDomain,
@@ -56,9 +57,17 @@ export interface NormalizeResult {
 
 /** Normalize every statement of a parsed SQL file, tracking search_path across statements. */
 export function normalizeFile(file: SqlFile, options: NormalizeOptions = {}): NormalizeResult {
+  return runSync(normalizeFileSteps(file, options));
+}
+
+/** `normalizeFile` as steps (src/yielding.ts): it yields after each statement. */
+export function* normalizeFileSteps(file: SqlFile, options: NormalizeOptions = {}): Steps<NormalizeResult> {
   const session = new SessionState(options.searchPath ?? ['public']);
   const result: NormalizeResult = { changes: [], diagnostics: [], functionBodyChanges: [] };
-  for (const statement of file.statements) normalizeStatement(file, statement, session, result);
+  for (const statement of file.statements) {
+    normalizeStatement(file, statement, session, result);
+    yield;
+  }
   return result;
 }
 

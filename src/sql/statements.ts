@@ -10,6 +10,7 @@ import type { SourceLocation } from '../location.js';
 import { SourceText } from '../text.js';
 import { scanStatements } from '../migrations/statement-scan.js';
 import { parseSql, scanSql, SqlSyntaxError, type Node, type Token } from './parser.js';
+import { runSync, type Steps } from '../yielding.js';
 
 export interface SqlStatement {
   index: number;
@@ -50,10 +51,17 @@ export class SqlFile {
   /** The pieces the file was cut into when the parser could not read it whole. */
   private pieces: Span[] | undefined;
 
-  constructor(path: string, text: string) {
+  constructor(path: string, text: string, parse = true) {
     this.path = path;
     this.source = new SourceText(text);
-    this.parse();
+    if (parse) runSync(this.parse());
+  }
+
+  /** Parse `text` as steps (src/yielding.ts): a large file is parsed a chunk at a time. */
+  static *parsing(path: string, text: string): Steps<SqlFile> {
+    const file = new SqlFile(path, text, false);
+    yield* file.parse();
+    return file;
   }
 
   get text(): string {
@@ -118,9 +126,10 @@ export class SqlFile {
     return spans.length === commandCount ? spans : null;
   }
 
-  private parse(): void {
+  private *parse(): Steps<void> {
     const text = this.text;
     if (text.trim() === '') return;
+    if (text.length >= CHUNKED_PARSE_MIN && (yield* this.parseInChunks())) return;
     let failure: SqlSyntaxError;
     try {
       const result = parseSql(text);
@@ -138,6 +147,54 @@ export class SqlFile {
     }
     this.pieces = this.split(failure);
     for (const piece of this.pieces) this.parsePiece(piece);
+  }
+
+  /**
+   * A large file is parsed in chunks of whole statements, so that the parse can pause between them (a Ctrl-C
+   * is then handled within a second) and never holds the parse tree of megabytes of SQL as one JSON text. The
+   * chunks are cut after the `;` of statements found by the light scan, so each statement reads exactly as in
+   * a parse of the whole file: same offsets (node locations count from the chunk's `byteBase`), same text.
+   * Where the light scan and Postgres' grammar could disagree on where a statement ends — `BEGIN ATOMIC`
+   * bodies, or a cut inside what Postgres reads as a string, a comment or the parenthesized actions of a
+   * rule — a chunk cannot parse: then nothing is kept and the whole file is parsed as before (false).
+   */
+  private *parseInChunks(): Steps<boolean> {
+    const text = this.text;
+    if (/atomic/i.test(text)) return false;
+    const parsed: { chunk: Span; byteBase: number; stmts: NonNullable<ReturnType<typeof parseSql>['stmts']> }[] = [];
+    let from = 0;
+    while (from < text.length) {
+      // The first statement ending past CHUNK_CHARS, found by scanning a window of the text from `from` (the
+      // scan reads left to right, so what it finds before the window's end is what it finds in the whole text).
+      let end = text.length;
+      for (let size = 2 * CHUNK_CHARS; from + size < text.length; size *= 2) {
+        const cut = scanStatements(text.slice(from, from + size)).find((st) => st.end >= CHUNK_CHARS && st.end < size && text[from + st.end] === ';');
+        if (cut) {
+          end = from + cut.end + 1;
+          break;
+        }
+      }
+      const chunk = { start: from, end };
+      try {
+        parsed.push({ chunk, byteBase: this.source.charToByte(chunk.start), stmts: parseSql(text.slice(chunk.start, chunk.end)).stmts ?? [] });
+      } catch (error) {
+        if (!(error instanceof SqlSyntaxError)) throw error;
+        return false;
+      }
+      from = end;
+      yield;
+    }
+    for (const { chunk, byteBase, stmts } of parsed) {
+      for (const s of stmts) {
+        const startByte = byteBase + (s.stmt_location ?? 0);
+        const endByte = s.stmt_len ? startByte + s.stmt_len : undefined;
+        const start = this.source.byteToChar(startByte);
+        const end = endByte === undefined ? chunk.end : this.source.byteToChar(endByte);
+        if (s.stmt) this.addStatement(s.stmt, start, end, byteBase);
+      }
+      yield;
+    }
+    return true;
   }
 
   private parsePiece(piece: Span): void {
@@ -336,3 +393,12 @@ function skipTrivia(text: string, start: number, end: number): number {
 export function parseSqlFile(path: string, text: string): SqlFile {
   return new SqlFile(path, text);
 }
+
+/** `parseSqlFile` as steps (src/yielding.ts). */
+export function parseSqlFileSteps(path: string, text: string): Steps<SqlFile> {
+  return SqlFile.parsing(path, text);
+}
+
+/** Files from this size (characters) are parsed a chunk at a time, chunks of about this many. */
+const CHUNKED_PARSE_MIN = 256 * 1024;
+const CHUNK_CHARS = 16 * 1024;

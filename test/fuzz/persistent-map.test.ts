@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PersistentMap, PersistentSet } from '../../src/schema/persistent-map.js';
+import { changedValues, PersistentMap, PersistentSet } from '../../src/schema/persistent-map.js';
 import { property } from './support/runs.js';
 
 // Few distinct keys, so sets overwrite and deletes hit. The `c…` pairs have equal 32-bit hashes (found by search).
@@ -44,6 +44,33 @@ describe('PersistentMap', () => {
       },
       { seed: 11, sample: 60, full: 3000 },
     );
+  });
+
+  it('changedSince gives exactly the values added or replaced since an earlier version, in insertion order', () => {
+    property(
+      fc.tuple(fc.array(op, { maxLength: 300 }), fc.array(op, { maxLength: 60 })),
+      ([first, then]) => {
+        const run = (start: PersistentMap<number>, ops: typeof first): PersistentMap<number> => {
+          let map = start;
+          for (const [kind, k, v] of ops) map = kind === 'set' ? map.set(k, v) : map.delete(k);
+          return map;
+        };
+        const older = run(PersistentMap.empty<number>(), first);
+        const newer = run(older, then);
+        const expected = [...newer].filter(([k, v]) => !older.has(k) || older.get(k) !== v).map(([, v]) => v);
+        expect(newer.changedSince(older)).toEqual(expected);
+        expect(changedValues(newer, new Map(older))).toEqual(expected);
+        expect(newer.changedSince(newer)).toEqual([]);
+      },
+      { seed: 12, sample: 60, full: 3000 },
+    );
+    // A map that grew deeper than the version it is compared with (more than 32, then 1024 slots).
+    let small = PersistentMap.empty<number>();
+    for (let i = 0; i < 20; i++) small = small.set(`t${i}`, i);
+    let big = small;
+    for (let i = 20; i < 2000; i++) big = big.set(`t${i}`, i);
+    expect(big.changedSince(small)).toEqual(Array.from({ length: 1980 }, (_, i) => i + 20));
+    expect(small.changedSince(big)).toEqual([]);
   });
 
   it('holds many keys (colliding hash prefixes, deeper vectors) and compacts after mass deletes', () => {

@@ -3,7 +3,7 @@ import { keepOnly, withoutBom } from '../../src/migrations/blank.js';
 import { discoverMigrationSets } from '../../src/migrations/index.js';
 import { compareFlywayVersions } from '../../src/migrations/layouts/flyway.js';
 import { naturalCompare } from '../../src/migrations/order.js';
-import { scanStatements } from '../../src/migrations/statement-scan.js';
+import { hasStatement, scanStatements } from '../../src/migrations/statement-scan.js';
 import { brief, only } from './helpers.js';
 import { tempProject } from './temp-project.js';
 
@@ -35,6 +35,23 @@ describe('scanStatements', () => {
   it('drops comments from statement heads and ignores comment-only text', () => {
     expect(scanStatements('CREATE /* x */ UNIQUE\n-- y\n INDEX CONCURRENTLY i ON t (a)')[0]!.head).toBe('CREATE UNIQUE INDEX CONCURRENTLY I ON T (A)');
     expect(scanStatements('-- nothing\n/* here */\n;;')).toEqual([]);
+  });
+
+  it('stops at a limit; hasStatement says whether there is any statement besides comments', () => {
+    const sql = "-- c;\nSELECT 1; /* x; */ SELECT 'a;b'; SELECT 3";
+    expect(scanStatements(sql, 2)).toEqual(scanStatements(sql).slice(0, 2));
+    expect(scanStatements(sql, 1).map((s) => s.head)).toEqual(['SELECT 1']);
+    expect([hasStatement(sql), hasStatement('-- only\n/* comments; */ ;;'), hasStatement('  '), hasStatement('SELECT 1')]).toEqual([true, false, false, true]);
+  });
+
+  it('reads every statement of a file of 50,000 (offsets and heads; the scan is linear in their number)', () => {
+    const lines = Array.from({ length: 50_000 }, (_, i) => (i % 1000 === 0 ? `/* batch ${i}; */ -- ${i};\nINSERT INTO t VALUES (${i}, ';');` : `INSERT INTO t VALUES (${i}, 'v');`));
+    const sql = lines.join('\n');
+    const statements = scanStatements(sql);
+    expect(statements).toHaveLength(50_000);
+    expect(statements.every((s) => s.head.startsWith('INSERT INTO T VALUES ('))).toBe(true);
+    expect(statements[49_999]!.head).toBe("INSERT INTO T VALUES (49999, 'V')");
+    expect(sql.slice(statements[1000]!.start, statements[1000]!.end)).toBe("INSERT INTO t VALUES (1000, ';')");
   });
 });
 

@@ -22,4 +22,16 @@ describe('suppressing lock findings', () => {
     const findings = await lintSql({ history: H, sql, rules });
     expect(findings.map((f) => [f.rule, f.location.line])).toEqual([['unused-suppression', 2]]);
   });
+
+  it('of two comments for the same statement the first is used; each of thousands of statements has its own', async () => {
+    const two = '-- rollsafe-ignore require-concurrent-index -- first\n-- rollsafe-ignore require-concurrent-index -- second\nCREATE INDEX a ON orders (customer_id);';
+    const findings = await lintSql({ history: H, sql: `SET lock_timeout = '5s';\n${two}`, rules });
+    expect(findings.map((f) => [f.rule, f.location.line])).toEqual([['unused-suppression', 3]]);
+
+    const many = Array.from({ length: 3000 }, (_, i) => `-- rollsafe-ignore require-concurrent-index -- ${i}\nCREATE INDEX i${i} ON orders (customer_id);`);
+    // One statement without its comment: only it is reported, at its line.
+    many[1500] = 'CREATE INDEX lone ON orders (customer_id);';
+    const more = await lintSql({ history: H, sql: `SET lock_timeout = '5s';\n${many.join('\n')}`, rules });
+    expect(more.map((f) => [f.rule, f.location.line])).toEqual([['require-concurrent-index', 2 + 1500 * 2]]);
+  });
 });

@@ -1,10 +1,61 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadParser } from '../../src/sql/parser.js';
 import { parseSqlFile } from '../../src/sql/statements.js';
+import { SourceText } from '../../src/text.js';
 
 beforeAll(() => loadParser());
 
 describe('parseSqlFile', () => {
+  // Files from 256 KB are parsed in chunks of whole statements; a file that says `atomic` anywhere is parsed
+  // whole (BEGIN ATOMIC bodies hold semicolons), so appending that word in a comment gives the reference.
+  describe('large files, parsed a chunk at a time', () => {
+    const statement = (i: number): string =>
+      [
+        `INSERT INTO t VALUES (${i}, 'é ; 😀 ${i}');`,
+        `/* ${i}; */ ALTER TABLE "Üsers" ADD COLUMN c${i} text, DROP COLUMN d${i};`,
+        `CREATE FUNCTION f${i}() RETURNS int AS $b$ SELECT ${i}; $b$ LANGUAGE sql;`,
+        `-- note ${i};\nUPDATE t SET v = E'it\\'s; ${i}' WHERE id = ${i};`,
+      ][i % 4]!;
+    const big = Array.from({ length: 8000 }, (_, i) => statement(i)).join('\n');
+    const shape = (file: ReturnType<typeof parseSqlFile>) => ({
+      statements: file.statements.map((s) => ({
+        type: s.type,
+        text: s.text,
+        start: s.start,
+        end: s.end,
+        location: s.location,
+        // Where a node inside the statement points to (its byte offsets count from the statement's byteBase).
+        relation: file.nodeOffset(s, (s.node.relation as { location?: number } | undefined)?.location),
+      })),
+      diagnostics: file.diagnostics,
+      spans: file.statements.filter((s) => s.type === 'AlterTableStmt').map((s) => file.alterTableCommandSpans(s, 2)),
+    });
+
+    it('gives the same statements, locations, node offsets and command spans as a parse of the whole file', () => {
+      expect(big.length).toBeGreaterThan(256 * 1024);
+      const chunked = parseSqlFile('m.sql', big);
+      const whole = parseSqlFile('m.sql', `${big}\n-- atomic`);
+      expect(chunked.statements).toHaveLength(8000);
+      expect(shape(chunked)).toEqual(shape(whole));
+      expect(chunked.statements.some((s) => s.byteBase > 0)).toBe(true);
+    });
+
+    it('converts string offsets to UTF-8 byte offsets from a table (as Buffer.byteLength of the text before counts)', () => {
+      const text = `a é ✓ 😀 \ud800 x \udc00 😀😀 ${'ü'.repeat(50)}\ud83d`;
+      const source = new SourceText(text);
+      for (let i = 0; i <= text.length; i++) expect([i, source.charToByte(i)]).toEqual([i, Buffer.byteLength(text.slice(0, i), 'utf8')]);
+    });
+
+    it('falls back to the whole-file parse (same diagnostics) when a chunk does not parse', () => {
+      const bad = big.replace("INSERT INTO t VALUES (4000,", 'INSERT INTO t VALUE (4000,');
+      const chunked = parseSqlFile('m.sql', bad);
+      const whole = parseSqlFile('m.sql', `${bad}\n-- atomic`);
+      expect(chunked.diagnostics).toHaveLength(1);
+      expect(chunked.diagnostics[0]!.location.line).toBe(bad.slice(0, bad.indexOf('VALUE (4000,')).split('\n').length);
+      expect(shape(chunked)).toEqual(shape(whole));
+    });
+  });
+
   it('gives each statement its line and column, skipping comments', () => {
     const file = parseSqlFile('m.sql', 'select 1; -- c\n /* x */ select 2;\n-- lead\nALTER TABLE users DROP COLUMN a;\n');
     expect(file.diagnostics).toEqual([]);
