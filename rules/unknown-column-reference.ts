@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeTarget, resolves, sortReferences } from '../src/engine/live.js';
-import type { LiveReference, SetSummary } from '../src/engine/types.js';
+import type { LiveReference, RunContext, SetSummary } from '../src/engine/types.js';
+import { objectKey } from '../src/schema/model.js';
 import type { QualifiedName } from '../src/sql/types.js';
 
 export default defineRule({
@@ -51,6 +52,8 @@ uses it (or switch that migration to run before the deploy).`,
       if (ref.column === undefined || ref.confidence === 'weak' || ref.kind === 'declare' || ref.ambiguous) continue;
       // SQL that did not parse was read lexically: good enough to warn of a drop, not to call a column unknown.
       if (ref.lexical) continue;
+      // Every row has them; no migration creates them.
+      if (SYSTEM_COLUMNS.has(ref.column)) continue;
       const candidates = ctx.sets.flatMap((set) => tablesNamed(set, ref.schema, ref.table).map((table) => ({ set, table })));
       if (candidates.length === 0) continue; // a table no migration knows: maybe another database
       const live: LiveReference = { ...ref, source: worktree.name, ref: worktree.ref };
@@ -58,6 +61,9 @@ uses it (or switch that migration to run before the deploy).`,
       // A column the new migrations drop or rename is the in-use rules' finding, not an unknown one.
       const existedBefore = candidates.some(({ set, table }) => resolves(set.beforeNew, table, ref.column));
       if (resolving.length === 0 && !existedBefore) {
+        // Code the change did not touch, on a table it did not change: not this change's doing (and said on
+        // every PR it would be ignored). Reported where the PR edits the code or the table it reads.
+        if (!touched(ctx, ref.location.path, candidates)) continue;
         const { table } = candidates[0]!;
         const key = `${table.schema}.${table.name}.${ref.column}`;
         const entry = unknown.get(key) ?? { table, column: ref.column, refs: [] };
@@ -111,4 +117,16 @@ function tablesNamed(set: SetSummary, schema: string | undefined, name: string):
     if (resolves(set.final, q) || resolves(set.beforeNew, q)) out.push(q);
   }
   return out;
+}
+
+/** Columns every table has without declaring them (`oid` only on tables WITH OIDS, gone since Postgres 12, so not here). */
+const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);
+
+/** Whether the change set edits the file or changes one of the tables the reference may mean. */
+function touched(ctx: RunContext, path: string, candidates: readonly { set: SetSummary; table: QualifiedName }[]): boolean {
+  if (ctx.changedFiles === null || ctx.changedFiles.has(path)) return true;
+  return candidates.some(({ set, table }) => {
+    const key = objectKey(table);
+    return set.beforeNew.tables.get(key) !== set.final.tables.get(key) || set.beforeNew.views.get(key) !== set.final.views.get(key);
+  });
 }

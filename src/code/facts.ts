@@ -133,5 +133,7 @@ export interface FileFacts {
   /** ORM options this file sets for the whole project (Sequelize `new Sequelize(…, { define: { underscored: true } })`); configured options win. */
   ormDefaults?: Partial<Record<OrmName, Record<string, string | boolean>>>;
   instanceExports?: InstanceExport[];
+  /** Names of models this file uses as the join model of a many-to-many association (Sequelize `through`). */
+  throughModels?: string[];
   conditionalReferences?: ConditionalReferences[];
 }
