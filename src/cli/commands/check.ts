@@ -30,7 +30,7 @@ import { resolveConfig } from '../../report/config-docs.js';
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Check new migrations against the schema history and the code still live (the default command).',
-  usage: 'rollsafe check [files…] [--base <ref>] [--migrations <dir>]… [--format <name>] [--pg-version N] [--config <file>] [--update-baseline] [--print-config]',
+  usage: 'rollsafe check [files…] [--base <ref>] [--migrations <dir>]… [--format <name>] [--pg-version N] [--config <file>] [--update-baseline] [--print-config] [--verbose]',
   options: {
     base: { type: 'string', description: 'git ref of the release still running (default: CI target branch, else origin/HEAD)', placeholder: 'ref' },
     migrations: { type: 'string', multiple: true, description: 'migration folder (repeatable); overrides detection and config', placeholder: 'dir' },
@@ -41,6 +41,7 @@ export const checkCommand: Command = {
     staged: { type: 'boolean', description: 'with no base ref, check the migrations staged for commit (pre-commit hooks)' },
     'update-baseline': { type: 'boolean', description: 'accept every current finding: write them to the baseline file (config "baseline", default rollsafe-baseline.json)' },
     'print-config': { type: 'boolean', description: 'print the configuration in effect, defaults filled in, as JSON, and exit' },
+    verbose: { type: 'boolean', description: 'also show diagnostics about files the change does not touch (said once, not on every PR)' },
   },
   async run(args, io) {
     const format = (args.values.format as string | undefined) ?? 'pretty';
@@ -72,6 +73,7 @@ export const checkCommand: Command = {
         ...(pgVersion !== undefined ? { pgVersion } : {}),
         staged: Boolean(args.values.staged) || (!base && args.positionals.length === 0 && project.isGit),
         note: (line) => io.stderr.write(`rollsafe: ${line}\n`),
+        verbose: Boolean(args.values.verbose),
       });
     } catch (error) {
       if (error instanceof CheckUsageError) throw new UsageError(error.hint ? `${error.message}\n  hint: ${error.hint}` : error.message);
@@ -79,6 +81,10 @@ export const checkCommand: Command = {
       throw error;
     }
     result = applyBaseline(result, project.root, project.config.config, Boolean(args.values['update-baseline']), io.stderr);
+    if (result.hiddenDiagnostics) {
+      const n = result.hiddenDiagnostics;
+      io.stderr.write(`rollsafe: ${n} diagnostic${n === 1 ? '' : 's'} about files this change does not touch not shown (--verbose shows them)\n`);
+    }
     const { VERSION } = await import('../main.js');
     writeReport(result, format as FormatName, io.stdout, io.env, { version: VERSION });
     const failing = result.findings.some((f) => f.severity === 'error') || result.diagnostics.some((d) => d.severity === 'error');
