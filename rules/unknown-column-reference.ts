@@ -15,7 +15,11 @@ model field left behind after a rename, a column whose migration was never writt
 \`after-deploy\` model (migrations run after the new code is out) there is a second case: the new code uses a
 column that only a migration of this same change adds, so until that migration runs, the new code fails.
 
-Only tables the migrations know are checked: code that talks to other databases is left alone.`,
+Only tables the migrations know are checked: code that talks to other databases is left alone. A reference
+is reported where the change touches it: the file is edited (or new) since the base ref, or a new migration
+changes the table it reads. Code and tables the change leaves alone are not its doing, and would be
+repeated on every PR. Postgres system columns (\`ctid\`, \`xmin\`, \`xmax\`, \`cmin\`, \`cmax\`, \`tableoid\`) are never
+unknown; a Sequelize model used as the \`through\` of a \`belongsToMany\` has no implied \`id\`.`,
     solution: `Make code and migrations agree: write the missing migration, fix the name, or remove the stale model
 field. For \`after-deploy\`, ship the migration that adds the column in an earlier release than the code that
 uses it (or switch that migration to run before the deploy).`,
@@ -24,7 +28,7 @@ uses it (or switch that migration to run before the deploy).`,
         {
           title: 'The new code reads a column no migration creates',
           history: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
-          sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+          sql: 'ALTER TABLE users ADD COLUMN nickname text;',
           code: {
             'src/users.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const names = () => pool.query('SELECT display_name FROM users');\n",
           },
