@@ -127,7 +127,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const findings = evaluate(prepared, {
     rules,
     changedFiles,
-    tableHints: await tableHints(options.root, config, sets, base.ref !== null || !options.files?.length),
+    tableHints: await tableHints(options.root, config, sets, newPaths),
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
     deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
     live,
@@ -205,13 +205,14 @@ export function presetSeverity(rule: Rule, preset: RollsafeConfig['preset']): Ru
 
 /**
  * Table sizes beyond the schema: the configuration's hints, and when each migration was committed (one
- * `git log` over the migration folders; none outside git).
+ * `git log` over the migration folders; none outside git). Ages are measured from the checked commit, so a
+ * replay of history judges as it would have then; from the clock when new migrations are not committed yet.
  */
-async function tableHints(root: string, config: RollsafeConfig, sets: readonly MigrationSet[], useGit: boolean): Promise<TableHints> {
+async function tableHints(root: string, config: RollsafeConfig, sets: readonly MigrationSet[], newPaths: ReadonlySet<string>): Promise<TableHints> {
   const added = new Map<string, number>();
   let now: number | undefined;
   const dirs = sets.map((s) => s.dir || '.');
-  if (useGit && dirs.length > 0) {
+  if (dirs.length > 0) {
     try {
       const head = (await git(['log', '-1', '--format=%ct', 'HEAD'], root)).trim();
       now = head ? Number(head) : undefined;
@@ -221,6 +222,8 @@ async function tableHints(root: string, config: RollsafeConfig, sets: readonly M
         // Newest first: the oldest commit that added a path wins (a file deleted and added again keeps its first date).
         for (const p of paths) added.set(p, Number(time));
       }
+      // Work not committed yet (a PR being written, a pre-commit hook) happens now, not at the last commit.
+      if ([...newPaths].some((p) => !added.has(p))) now = Math.floor(Date.now() / 1000);
     } catch {
       now = undefined;
     }

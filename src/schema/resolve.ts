@@ -24,7 +24,7 @@ export function resolveNames(schema: Schema, change: Change): Change {
     return n.schema !== 'pg_temp' && relation(t) ? t : undefined;
   };
   const main = (change as { table?: QualifiedName }).table;
-  const anyTemp = main !== undefined && typeof main === 'object' && !CREATES.has(change.kind) && temp(main) !== undefined;
+  const anyTemp = main !== undefined && main !== null && typeof main === 'object' && !CREATES.has(change.kind) && temp(main) !== undefined;
   if ((!given || given.length < 2) && !anyTemp) return change;
   const path = given ?? [main!.schema];
   const type: Lookup = (n) => schema.types.has(objectKey(n));
