@@ -110,7 +110,7 @@ export const configSchema = {
     preset: {
       enum: ['default', 'strict'],
       description:
-        '`default`: the severities worth reading on every PR (hygiene rules such as `require-lock-timeout` are off or info). `strict`: every rule at its full severity (the rule table\'s "strict" column).',
+        '`default`: the severities worth reading on every PR (hygiene rules such as `require-lock-timeout` are off; see bench/noise.md). `strict`: every rule at its full severity (the rule table\'s "strict" column).',
     },
     rules: {
       type: 'object',
