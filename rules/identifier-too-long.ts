@@ -1,4 +1,5 @@
 import { defineRule } from '../src/engine/rule.js';
+import type { RuleContext } from '../src/engine/types.js';
 
 /** NAMEDATALEN - 1: Postgres truncates longer identifiers (with only a NOTICE). */
 const MAX_BYTES = 63;
@@ -44,11 +45,13 @@ CREATE INDEX orders_customer_created_idx ON orders (customer_id, created_at);
   },
   check(ctx) {
     const seen = new Set<number>();
+    const generated = generatedNames(ctx);
     for (const { change } of ctx.steps) {
       const statement = change.statement;
       if (seen.has(statement.index) || !NAMING.has(statement.type)) continue;
       seen.add(statement.index);
       for (const name of statement.longIdentifiers ?? []) {
+        if (generated.has(name)) continue;
         ctx.report({
           message: `The identifier "${name}" is ${Buffer.byteLength(name, 'utf8')} bytes long; Postgres truncates it to 63 bytes ("${truncate(name)}") without an error.`,
           help: 'Shorten the name to 63 bytes or less.',
@@ -59,6 +62,21 @@ CREATE INDEX orders_customer_created_idx ON orders (customer_id, created_at);
     }
   },
 });
+
+/**
+ * Names drizzle-kit generated (`<table>_<columns>_<table>_<columns>_fk`, `…_pk`, `…_unique`) in a drizzle-kit
+ * migration: the generator builds them from the schema and Postgres truncates them the same way on every run,
+ * so the truncation is harmless unless two of them collide, which stays reported.
+ */
+function generatedNames(ctx: RuleContext): Set<string> {
+  const out = new Set<string>();
+  if (ctx.migration.layout !== 'drizzle') return out;
+  const long = [...new Set(ctx.steps.flatMap((s) => s.change.statement.longIdentifiers ?? []))];
+  const truncated = new Map<string, number>();
+  for (const name of long) truncated.set(truncate(name), (truncated.get(truncate(name)) ?? 0) + 1);
+  for (const name of long) if (/_(fk|pk|unique|index|idx)$/.test(name) && truncated.get(truncate(name)) === 1) out.add(name);
+  return out;
+}
 
 /** The first 63 bytes of a name, cut at a character boundary (as Postgres' truncate_identifier does). */
 function truncate(name: string): string {

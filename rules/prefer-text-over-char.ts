@@ -6,8 +6,11 @@ export default defineRule({
   id: 'prefer-text-over-char',
   family: 'type-choice',
   severity: 'warning',
+  defaultSeverity: 'off',
   summary: 'A char(n) / character(n) column: blank-padded, no faster than text, and surprising in comparisons.',
   docs: {
+    defaultWhy:
+      'A type choice teams make once per column on purpose (country codes); on ordinary PRs it was never acted on (bench/noise.md).',
     problem: `\`char(n)\` pads every value with spaces to \`n\` characters, stores the padding, and ignores trailing spaces
 in comparisons but not in \`LIKE\` or regular expressions, nor in the application, which reads \`'ab  '\`. It is
 no faster than \`text\` in Postgres, and changing \`n\` later rewrites the table.`,

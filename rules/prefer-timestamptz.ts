@@ -29,6 +29,9 @@ Keep \`timestamp\` only for genuinely zone-less readings (a shop's opening hour)
   check(ctx) {
     const report = (table: QualifiedName, column: string, type: TypeRef, change: (typeof ctx.steps)[number]['change']): void => {
       if (type.name !== 'timestamp' || type.schema) return;
+      // Prisma maps every DateTime to timestamp(3) in the migrations it generates: the team does not choose the
+      // type per column (only with @db.Timestamptz), so a finding per column is noise, not advice.
+      if (ctx.migration.layout === 'prisma' && type.modifiers.length === 1 && String(type.modifiers[0]) === '3') return;
       ctx.report({
         message: `${formatQualified(table)}.${column} is ${type.display}: it stores a wall-clock reading without a zone, which clients read as different instants.`,
         help: 'Use timestamptz (timestamp with time zone).',

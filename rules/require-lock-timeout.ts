@@ -6,8 +6,11 @@ export default defineRule({
   id: 'require-lock-timeout',
   family: 'lock',
   severity: 'warning',
+  defaultSeverity: 'off',
   summary: 'No lock_timeout before the first statement that takes a lock blocking reads or writes on an existing table.',
   docs: {
+    defaultWhy:
+      `On 40 ordinary PRs of five public projects it fired 29 times, each on a brief metadata lock in a project that never sets lock_timeout (bench/noise.md). In the strict preset it is a note of the same statement's lock finding when there is one.`,
     problem: `Even a statement that is instant once it holds its lock (\`ADD COLUMN\`, \`DROP COLUMN\`, \`SET DEFAULT\`) must
 first **get** the lock, and it waits behind every query already running on the table — a long report, a
 transaction left idle. While it waits, every new query on the table queues behind it: a migration that "takes

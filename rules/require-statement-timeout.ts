@@ -5,8 +5,11 @@ export default defineRule({
   id: 'require-statement-timeout',
   family: 'lock',
   severity: 'warning',
+  defaultSeverity: 'off',
   summary: 'A statement rewrites or scans an existing table under a blocking lock with no statement_timeout to bound it.',
   docs: {
+    defaultWhy:
+      'On ordinary PRs it only repeated the lock finding of the same statement (bench/noise.md). In the strict preset it is folded into that finding as a note.',
     problem: `A statement that rewrites, scans or indexes a table while holding a lock that blocks reads or writes keeps
 the application waiting for as long as it runs — on a table larger than expected, that is minutes or hours, and
 nothing stops it. \`statement_timeout\` is the safety net: past the limit Postgres cancels the statement, rolls it

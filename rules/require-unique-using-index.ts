@@ -114,7 +114,7 @@ For a primary key, make its columns \`NOT NULL\` first without a long lock (Post
             ...(inline && change.kind === 'add-column' ? [{ title: 'Add the column without the constraint:', sql: `ALTER TABLE ${t} ADD COLUMN ${quoteIdent(inline)} ${change.column.type.display};` }] : []),
             ...(spec.usingIndex
               ? []
-              : [{ title: 'Build the unique index CONCURRENTLY (outside a transaction block):', sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${t} (${cols});` }]),
+              : [{ title: 'Build the unique index CONCURRENTLY (outside a transaction block):', sql: `CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ${name} ON ${t} (${cols})${indexTail(spec)};` }]),
             ...notNullSteps,
             { title: 'Attach it as the constraint (a brief lock):', sql: `ALTER TABLE ${t} ADD CONSTRAINT ${name} ${kind} USING INDEX ${spec.usingIndex ? quoteIdent(spec.usingIndex) : name};` },
           ],
@@ -123,3 +123,8 @@ For a primary key, make its columns \`NOT NULL\` first without a long lock (Post
     }
   },
 });
+
+/** What the constraint's own index has beyond its columns: the same index must be built, or the constraint changes meaning. */
+function indexTail(spec: ConstraintSpec): string {
+  return `${spec.include?.length ? ` INCLUDE (${spec.include.map(quoteIdent).join(', ')})` : ''}${spec.nullsNotDistinct ? ' NULLS NOT DISTINCT' : ''}`;
+}

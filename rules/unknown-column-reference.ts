@@ -1,6 +1,7 @@
 import { defineRule } from '../src/engine/rule.js';
 import { describeTarget, resolves, sortReferences } from '../src/engine/live.js';
-import type { LiveReference, SetSummary } from '../src/engine/types.js';
+import type { LiveReference, RunContext, SetSummary } from '../src/engine/types.js';
+import { objectKey } from '../src/schema/model.js';
 import type { QualifiedName } from '../src/sql/types.js';
 
 export default defineRule({
@@ -14,7 +15,11 @@ model field left behind after a rename, a column whose migration was never writt
 \`after-deploy\` model (migrations run after the new code is out) there is a second case: the new code uses a
 column that only a migration of this same change adds, so until that migration runs, the new code fails.
 
-Only tables the migrations know are checked: code that talks to other databases is left alone.`,
+Only tables the migrations know are checked: code that talks to other databases is left alone. A reference
+is reported where the change touches it: the file is edited (or new) since the base ref, or a new migration
+changes the table it reads. Code and tables the change leaves alone are not its doing, and would be
+repeated on every PR. Postgres system columns (\`ctid\`, \`xmin\`, \`xmax\`, \`cmin\`, \`cmax\`, \`tableoid\`) are never
+unknown; a Sequelize model used as the \`through\` of a \`belongsToMany\` has no implied \`id\`.`,
     solution: `Make code and migrations agree: write the missing migration, fix the name, or remove the stale model
 field. For \`after-deploy\`, ship the migration that adds the column in an earlier release than the code that
 uses it (or switch that migration to run before the deploy).`,
@@ -23,7 +28,7 @@ uses it (or switch that migration to run before the deploy).`,
         {
           title: 'The new code reads a column no migration creates',
           history: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);',
-          sql: 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);',
+          sql: 'ALTER TABLE users ADD COLUMN nickname text;',
           code: {
             'src/users.ts': "import { Pool } from 'pg';\nconst pool = new Pool();\nexport const names = () => pool.query('SELECT display_name FROM users');\n",
           },
@@ -51,6 +56,8 @@ uses it (or switch that migration to run before the deploy).`,
       if (ref.column === undefined || ref.confidence === 'weak' || ref.kind === 'declare' || ref.ambiguous) continue;
       // SQL that did not parse was read lexically: good enough to warn of a drop, not to call a column unknown.
       if (ref.lexical) continue;
+      // Every row has them; no migration creates them.
+      if (SYSTEM_COLUMNS.has(ref.column)) continue;
       const candidates = ctx.sets.flatMap((set) => tablesNamed(set, ref.schema, ref.table).map((table) => ({ set, table })));
       if (candidates.length === 0) continue; // a table no migration knows: maybe another database
       const live: LiveReference = { ...ref, source: worktree.name, ref: worktree.ref };
@@ -58,6 +65,9 @@ uses it (or switch that migration to run before the deploy).`,
       // A column the new migrations drop or rename is the in-use rules' finding, not an unknown one.
       const existedBefore = candidates.some(({ set, table }) => resolves(set.beforeNew, table, ref.column));
       if (resolving.length === 0 && !existedBefore) {
+        // Code the change did not touch, on a table it did not change: not this change's doing (and said on
+        // every PR it would be ignored). Reported where the PR edits the code or the table it reads.
+        if (!touched(ctx, ref.location.path, candidates)) continue;
         const { table } = candidates[0]!;
         const key = `${table.schema}.${table.name}.${ref.column}`;
         const entry = unknown.get(key) ?? { table, column: ref.column, refs: [] };
@@ -111,4 +121,16 @@ function tablesNamed(set: SetSummary, schema: string | undefined, name: string):
     if (resolves(set.final, q) || resolves(set.beforeNew, q)) out.push(q);
   }
   return out;
+}
+
+/** Columns every table has without declaring them (`oid` only on tables WITH OIDS, gone since Postgres 12, so not here). */
+const SYSTEM_COLUMNS = new Set(['ctid', 'xmin', 'xmax', 'cmin', 'cmax', 'tableoid']);
+
+/** Whether the change set edits the file or changes one of the tables the reference may mean. */
+function touched(ctx: RunContext, path: string, candidates: readonly { set: SetSummary; table: QualifiedName }[]): boolean {
+  if (ctx.changedFiles === null || ctx.changedFiles.has(path)) return true;
+  return candidates.some(({ set, table }) => {
+    const key = objectKey(table);
+    return set.beforeNew.tables.get(key) !== set.final.tables.get(key) || set.beforeNew.views.get(key) !== set.final.views.get(key);
+  });
 }

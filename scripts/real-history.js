@@ -195,6 +195,13 @@ for (const { stack, fact } of loadFacts()) {
       message: f.message,
     })),
     diagnostics: (report.diagnostics ?? []).length,
+    diagnosticList: (report.diagnostics ?? []).map((d) => ({
+      severity: d.severity,
+      code: d.code,
+      path: d.location?.path ?? d.path,
+      line: d.location?.line ?? d.line,
+      message: d.message,
+    })),
   });
 }
 
@@ -209,6 +216,7 @@ for (const r of results) {
   for (const p of r.problems) process.stdout.write(`    ${p}\n`);
   if (options.verbose && r.findings) {
     for (const f of r.findings) process.stdout.write(`    · ${f.severity} ${f.rule} ${f.path}:${f.line} ${f.message}\n`);
+    for (const d of r.diagnosticList ?? []) process.stdout.write(`    ◦ ${d.severity ?? ''} ${d.code ?? ''} ${d.path ?? ''}:${d.line ?? ''} ${d.message}\n`);
   }
   if (r.status === 'fail' || r.status === 'error') failed++;
   expected += r.expected ?? 0;

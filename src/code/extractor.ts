@@ -37,6 +37,9 @@ export type OrmOptions = Readonly<Record<string, unknown>>;
  * How an ORM derives database names from code names when the code does not give them. Applied after the
  * cache (in `link`), so that a config change never invalidates cached facts.
  */
+/** Option the linker sets on a model some file names as a many-to-many join model (Sequelize `through`). */
+export const JOIN_MODEL = 'joinModel';
+
 export interface Naming {
   orm: OrmName;
   table(model: ModelDeclaration, options: OrmOptions): string;

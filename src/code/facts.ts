@@ -140,5 +140,7 @@ export interface FileFacts {
   constants?: Record<string, ExportedConstant>;
   /** For a `package.json`: the packages it depends on (all kinds of dependencies). */
   dependencies?: string[];
+  /** Names of models this file uses as the join model of a many-to-many association (Sequelize `through`). */
+  throughModels?: string[];
   conditionalReferences?: ConditionalReferences[];
 }

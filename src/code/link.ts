@@ -4,7 +4,7 @@
  * strategies are applied with the configured options.
  */
 import { posix } from 'node:path';
-import type { Extractor, Naming, OrmOptions } from './extractor.js';
+import { JOIN_MODEL, type Extractor, type Naming, type OrmOptions } from './extractor.js';
 import type { FieldDeclaration, FileFacts, ImportBinding, ModelDeclaration, ModelUsage, OrmName } from './facts.js';
 import type { Reference } from './reference.js';
 import { IMPORTED_CONSTANT, parseColumn, parseImportedConstant, parseTable } from './names.js';
@@ -27,12 +27,14 @@ export function linkFacts(files: readonly FileFacts[], extractors: readonly Extr
   for (const e of extractors) if (e.naming) namings.set(e.naming.orm, e.naming);
 
   const optionsOf = ormOptions(files, orm);
+  const joinModels = new Set(files.flatMap((f) => f.throughModels ?? []));
   const entries: ModelEntry[] = [];
   const byFile = new Map<string, ModelEntry[]>();
   for (const file of files) {
     for (const model of file.models) {
       const naming = namings.get(model.orm);
-      const options = optionsOf(model.orm);
+      const join = model.orm === 'sequelize' && (joinModels.has(model.name) || (model.exportedAs ?? []).some((n) => joinModels.has(n)));
+      const options = join ? { ...optionsOf(model.orm), [JOIN_MODEL]: true } : optionsOf(model.orm);
       const table = model.table ?? naming?.table(model, options) ?? model.name;
       const fields = [...model.fields, ...(naming?.impliedFields?.(model, options) ?? [])];
       const entry = { model, file, table, fields, columns: new Map<string, string>() };

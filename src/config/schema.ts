@@ -49,6 +49,11 @@ export const configSchema = {
                     description: '`post-deploy`: these migrations run after the new code is live everywhere (only the new code must survive them).',
                   },
                   transaction: { enum: ['wrapped', 'none'], description: "Override the tool's transaction behaviour for this folder." },
+                  dialect: {
+                    enum: ['postgres', 'clickhouse', 'mysql', 'mariadb', 'sqlite', 'mssql', 'oracle', 'other'],
+                    description:
+                      'The database these migrations run on. Anything but `postgres` is skipped with one info line. Without it, a folder named after another database (`clickhouse/migrations`, `db/mysql/…`), a Prisma `migration_lock.toml` of another provider, or `ENGINE =` in the SQL marks the folder as not Postgres.',
+                  },
                 },
               },
             ],
@@ -96,6 +101,22 @@ export const configSchema = {
       description: "Override the migration tool's transaction behaviour for every migration.",
     },
     searchPath: { type: 'array', items: { type: 'string' }, description: 'Schemas searched for unqualified names (default: `["public"]`).' },
+    largeTables: {
+      type: 'array',
+      items: { type: 'string' },
+      description:
+        'Tables (`name` or `schema.name`) known to be large: lock findings on them keep their full severity, even when the history says the table was created recently.',
+    },
+    smallTables: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Tables (`name` or `schema.name`) known to stay small (lookup tables, settings): lock findings on them are `info`.',
+    },
+    preset: {
+      enum: ['default', 'strict'],
+      description:
+        '`default`: the severities worth reading on every PR (hygiene rules such as `require-lock-timeout` are off; see bench/noise.md). `strict`: every rule at its full severity (the rule table\'s "strict" column).',
+    },
     rules: {
       type: 'object',
       description: 'Rule id → severity (`off`, `info`, `warning`, `error`), or `[severity, options]`.',

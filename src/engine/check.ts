@@ -15,7 +15,7 @@ import { runYielding } from '../yielding.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
-import { evaluateSteps, type ConfiguredRule, type PreparedSet } from './evaluate.js';
+import { evaluateSteps, type ConfiguredRule, type PreparedSet, type TableHints } from './evaluate.js';
 import { MigrationCache } from './migration-cache.js';
 import type { CheckResult } from './result.js';
 import type { DeployModel, LiveSource, Rule } from './types.js';
@@ -53,6 +53,8 @@ export interface CheckOptions {
   note?: (line: string) => void;
   /** Called as each stage starts, with what it works on (the CLI's progress line and --verbose timings). */
   progress?: (stage: CheckStage, detail: string) => void;
+  /** Keep diagnostics about files the change does not touch (`--verbose`). */
+  verbose?: boolean;
 }
 
 /** The stages of a run, in order; `code` only when a new migration needs the code. */
@@ -137,9 +139,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     for (const [name, map] of scanned.suppressions) codeSuppressions.set(name, map);
   }
 
+  const changedFiles = await changedSince(options.root, base.ref, Boolean(options.files?.length));
   options.progress?.('rules', `checking ${newPaths.size} new migration${newPaths.size === 1 ? '' : 's'}`);
   const findings = await runYielding(evaluateSteps(prepared, {
     rules,
+    changedFiles,
+    tableHints: await tableHints(options.root, config, sets, newPaths),
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
     deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
     live,
@@ -147,10 +152,12 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     ...(config.transaction ? { transaction: config.transaction } : {}),
   }));
 
+  const shown = options.verbose ? diagnostics : diagnostics.filter((d) => aboutTouched(d, changedFiles, newPaths));
   return {
     base,
     findings,
-    diagnostics: sortDiagnostics(diagnostics),
+    diagnostics: sortDiagnostics(shown),
+    ...(shown.length < diagnostics.length ? { hiddenDiagnostics: diagnostics.length - shown.length } : {}),
     newMigrations: [...newPaths].sort(),
     migrationDirs: sets.map((s) => s.dir),
     migrationCount,
@@ -209,12 +216,78 @@ async function newMigrationPaths(options: CheckOptions, sets: readonly Migration
   return new Set();
 }
 
+/** The rule's severity in a preset: `strict` keeps every rule at its full severity. */
+export function presetSeverity(rule: Rule, preset: RollsafeConfig['preset']): RuleSetting {
+  return preset === 'strict' ? rule.severity : (rule.defaultSeverity ?? rule.severity);
+}
+
+/**
+ * Table sizes beyond the schema: the configuration's hints, and when each migration was committed (one
+ * `git log` over the migration folders; none outside git). Ages are measured from the checked commit, so a
+ * replay of history judges as it would have then; from the clock when new migrations are not committed yet.
+ */
+async function tableHints(root: string, config: RollsafeConfig, sets: readonly MigrationSet[], newPaths: ReadonlySet<string>): Promise<TableHints> {
+  const added = new Map<string, number>();
+  let now: number | undefined;
+  const dirs = sets.map((s) => s.dir || '.');
+  if (dirs.length > 0) {
+    try {
+      const head = (await git(['log', '-1', '--format=%ct', 'HEAD'], root)).trim();
+      now = head ? Number(head) : undefined;
+      const log = await git(['log', '--diff-filter=A', '--no-renames', '--format=%x00%ct', '--name-only', 'HEAD', '--', ...dirs], root);
+      for (const entry of log.split('\0').filter(Boolean)) {
+        const [time, ...paths] = entry.split('\n').map((l) => l.trim()).filter(Boolean);
+        // Newest first: the oldest commit that added a path wins (a file deleted and added again keeps its first date).
+        for (const p of paths) added.set(p, Number(time));
+      }
+      // Work not committed yet (a PR being written, a pre-commit hook) happens now, not at the last commit.
+      if ([...newPaths].some((p) => !added.has(p))) now = Math.floor(Date.now() / 1000);
+    } catch {
+      now = undefined;
+    }
+  }
+  return {
+    large: new Set(config.largeTables ?? []),
+    small: new Set(config.smallTables ?? []),
+    addedAt: (path) => added.get(path),
+    now: now !== undefined && Number.isFinite(now) ? now : undefined,
+  };
+}
+
+/**
+ * Whether a diagnostic is about something the change touches: a new migration, a file changed since the base,
+ * a folder holding one of them, or the run as a whole. Unknown changes (no base): everything counts.
+ */
+function aboutTouched(d: Diagnostic, changed: ReadonlySet<string> | null, newPaths: ReadonlySet<string>): boolean {
+  const path = d.location.path;
+  if (changed === null || path === '' || path === '.' || changed.has(path) || newPaths.has(path)) return true;
+  const prefix = `${path.replace(/\/+$/, '')}/`;
+  for (const p of newPaths) if (p.startsWith(prefix)) return true;
+  for (const p of changed) if (p.startsWith(prefix)) return true;
+  return false;
+}
+
+/**
+ * Files the change set touches: what differs between the base ref and the working tree (committed or not), plus
+ * untracked files. Null without a base ref (a file list, pre-commit without a base): every file counts.
+ */
+async function changedSince(root: string, base: string | null, namedFiles: boolean): Promise<Set<string> | null> {
+  if (!base || namedFiles) return null;
+  try {
+    const diff = await git(['diff', '--name-only', '--no-renames', '-z', base, '--'], root);
+    const untracked = await git(['ls-files', '--others', '--exclude-standard', '-z'], root);
+    return new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean));
+  } catch {
+    return null;
+  }
+}
+
 export function configureRules(rules: readonly Rule[], config: RollsafeConfig): ConfiguredRule[] {
   const out: ConfiguredRule[] = [];
   for (const rule of rules) {
     const setting = config.rules?.[rule.id];
     const [level, opts] = Array.isArray(setting) ? [setting[0], setting[1] ?? {}] : [setting, {}];
-    const severity = (level ?? rule.severity) as RuleSetting;
+    const severity = (level ?? presetSeverity(rule, config.preset)) as RuleSetting;
     if (severity === 'off') continue;
     out.push({ rule, severity, options: opts });
   }

@@ -59,7 +59,25 @@ export interface EvaluateOptions {
   codeSuppressions?: ReadonlyMap<string, ReadonlyMap<string, readonly CodeSuppression[]>>;
   /** Overrides every migration's transaction mode (config `transaction`). */
   transaction?: TransactionMode;
+  /** Files the change set touches since the base ref; absent or null when unknown (every file counts). */
+  changedFiles?: ReadonlySet<string> | null;
+  /** What is known of table sizes beyond the schema: config hints and when each migration was committed. */
+  tableHints?: TableHints;
 }
+
+/** Lock findings on tables that are small are not outages: what config and history say about sizes. */
+export interface TableHints {
+  /** `table` or `schema.table` names the configuration declares large (never softened) or small (info). */
+  large: ReadonlySet<string>;
+  small: ReadonlySet<string>;
+  /** Unix time (seconds) of the commit that added a migration file; undefined when git does not know. */
+  addedAt(migrationPath: string): number | undefined;
+  /** Unix time of the commit being checked: "recent" is measured from it, so a replay of history judges alike. */
+  now: number | undefined;
+}
+
+/** A table created less than this many days before the checked commit is likely still small. */
+export const RECENT_TABLE_DAYS = 30;
 
 interface MigrationSuppression extends SuppressionInfo {
   /** Line of the statement it applies to (`next` scope). */
@@ -115,7 +133,7 @@ export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOp
           options: configured.options,
           severity: configured.severity,
           report: (reported) => {
-            const finding = complete(reported, configured, prepared.migration.path);
+            const finding = sizeAware(complete(reported, configured, prepared.migration.path), configured, prepared, options.tableHints);
             if (suppressedInMigration(finding, suppressionIndex)) return;
             const kept = filterSuppressedReferences(finding, codeSuppressions);
             if (kept) findings.push(kept);
@@ -136,6 +154,7 @@ export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOp
         deployModel: options.deployModel,
         live: options.live,
         options: configured.options,
+        changedFiles: options.changedFiles ?? null,
         report: (reported) => {
           const finding = complete(reported, configured, reported.migration);
           const kept = filterSuppressedReferences(finding, codeSuppressions);
@@ -145,10 +164,94 @@ export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOp
     }
   }
 
+  foldSecondaryRisks(findings);
+
   for (const configured of options.rules) {
     configured.rule.checkSuppressions?.(suppressions, (reported) => findings.push(complete(reported, configured, reported.migration)));
   }
   return sortFindings(findings, sets);
+}
+
+/**
+ * A lock finding's severity from what is known of the table's size: declared small in the configuration →
+ * info; created by a migration committed less than RECENT_TABLE_DAYS before the checked commit → at most a
+ * warning that says so; declared large → as the rule says. (A table created by this change is silent already.)
+ */
+function sizeAware(finding: Finding, configured: ConfiguredRule, prepared: PreparedMigration, hints: TableHints | undefined): Finding {
+  if (!hints || configured.rule.family !== 'lock' || !finding.target || finding.severity === 'info') return finding;
+  const { schema, table } = finding.target;
+  const names = [`${schema}.${table}`, ...(schema === 'public' ? [table] : [])];
+  if (names.some((n) => hints.large.has(n))) return finding;
+  if (names.some((n) => hints.small.has(n))) {
+    return { ...finding, severity: 'info', message: `${finding.message} (${table} is listed in smallTables: the lock is brief.)` };
+  }
+  if (finding.severity !== 'error' || hints.now === undefined) return finding;
+  const created = prepared.before.tables.get(objectKey({ schema, name: table }))?.createdBy;
+  if (!created || created === prepared.migration.path) return finding;
+  const at = hints.addedAt(created);
+  if (at === undefined) return finding;
+  const days = Math.floor((hints.now - at) / 86400);
+  if (days < 0 || days >= RECENT_TABLE_DAYS) return finding;
+  const age = days === 0 ? 'today' : days === 1 ? 'a day ago' : `${days} days ago`;
+  return {
+    ...finding,
+    severity: 'warning',
+    message: `${finding.message} The table was created ${age} (${created}), so it is likely still small; list it in largeTables if it is not.`,
+  };
+}
+
+/**
+ * Findings whose risk is only a circumstance of another finding's statement: no lock_timeout, no
+ * statement_timeout, a slow statement under a lock (next to the statement's lock finding); a DROP TABLE's
+ * data loss next to the finding that live code still uses the table. They become notes of that finding (and
+ * a step of its fix), so one statement prints one block per risk.
+ */
+const FOLDED_INTO: Record<string, (primary: Finding) => boolean> = {
+  'require-lock-timeout': (p) => p.lock !== undefined,
+  'require-statement-timeout': (p) => p.lock !== undefined,
+  'slow-statement-under-lock': (p) => p.lock !== undefined,
+  'ban-drop-table': (p) => p.rule === 'dropped-table-in-use',
+};
+
+const TIMEOUT_STEPS: Record<string, { title: string; sql: string }> = {
+  'require-lock-timeout': { title: 'Fail fast instead of queueing traffic behind the lock (retry when it times out):', sql: "SET lock_timeout = '5s';" },
+  'require-statement-timeout': { title: 'Bound how long the statement may hold its lock:', sql: "SET statement_timeout = '5min';" },
+};
+
+/** Circumstances of a statement's lock; never the primary finding of another. */
+const LOCK_CIRCUMSTANCES = new Set(['require-lock-timeout', 'require-statement-timeout', 'slow-statement-under-lock']);
+
+function foldSecondaryRisks(findings: Finding[]): void {
+  const statementKey = (f: Finding): string | undefined =>
+    f.migration === null ? undefined : `${f.migration}\0${(f.statement?.location ?? f.location).line}:${(f.statement?.location ?? f.location).column}`;
+  const folded = new Set<Finding>();
+  // Lock circumstances first, so a DROP TABLE that takes their notes hands them on when it is folded in turn.
+  for (const pass of [(rule: string) => LOCK_CIRCUMSTANCES.has(rule), (rule: string) => !LOCK_CIRCUMSTANCES.has(rule)]) {
+    const byStatement = new Map<string, Finding[]>();
+    for (const f of findings) {
+      const key = statementKey(f);
+      if (key === undefined || LOCK_CIRCUMSTANCES.has(f.rule)) continue;
+      const list = byStatement.get(key) ?? [];
+      list.push(f);
+      byStatement.set(key, list);
+    }
+    for (let i = findings.length - 1; i >= 0; i--) {
+      const f = findings[i]!;
+      const accepts = FOLDED_INTO[f.rule];
+      const key = statementKey(f);
+      if (!accepts || !pass(f.rule) || key === undefined) continue;
+      const primary = (byStatement.get(key) ?? []).filter((p) => p !== f && accepts(p)).sort((a, b) => RANK[b.severity] - RANK[a.severity])[0];
+      if (!primary) continue;
+      findings.splice(i, 1);
+      primary.notes = [...(primary.notes ?? []), { rule: f.rule, message: f.message }, ...(f.notes ?? [])];
+      folded.add(primary);
+      const step = TIMEOUT_STEPS[f.rule];
+      if (step && primary.fix && !primary.fix.steps.some((s) => s.sql?.includes(step.sql.split(' =')[0]!))) {
+        primary.fix = { ...primary.fix, steps: [{ title: step.title, sql: step.sql }, ...primary.fix.steps] };
+      }
+    }
+  }
+  for (const primary of folded) primary.notes?.sort((a, b) => compareStrings(a.rule, b.rule));
 }
 
 /** Before-deploy: the running release(s) and the new code must survive; after-deploy and post-deploy migrations: only the new code. */

@@ -4,7 +4,7 @@
  * migrations are not at that ref.
  */
 import type { Diagnostic } from '../diagnostic.js';
-import { GitError, lsTree, requireRef, resolveRef } from '../git.js';
+import { git, GitError, lsTree, requireRef, resolveRef } from '../git.js';
 import { discoverMigrationSets } from '../migrations/index.js';
 import type { MigrationSet } from '../migrations/migration.js';
 import type { MigrationDirConfig, RollsafeConfig } from '../config/types.js';
@@ -22,7 +22,12 @@ export async function discoverConfiguredSets(
   const sets: MigrationSet[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const entry of dirs) {
-    const found = await discoverMigrationSets(root, { dirs: [entry.dir], ...(entry.layout ? { layout: entry.layout } : {}), postDeployDirs });
+    const found = await discoverMigrationSets(root, {
+      dirs: [entry.dir],
+      ...(entry.layout ? { layout: entry.layout } : {}),
+      ...(entry.dialect ? { dialect: entry.dialect } : {}),
+      postDeployDirs,
+    });
     diagnostics.push(...found.diagnostics);
     for (const set of found.sets) {
       if (entry.transaction) for (const m of set.migrations) Object.assign(m, { transaction: entry.transaction, transactionReason: 'set in the rollsafe configuration' });
@@ -86,10 +91,30 @@ async function demand(root: string, ref: string, source: string): Promise<void> 
   }
 }
 
-/** Paths of the migrations that the base ref does not have: the new ones. */
+/**
+ * Paths of the migrations that the base ref does not have: the new ones. A migration the change only moved
+ * (the same content under the same file and folder name at the base, e.g. `db/postgresql/migrations` →
+ * `prisma/migrations`) is not new: it ran long ago.
+ */
 export async function migrationsNotAt(root: string, base: string, sets: readonly MigrationSet[]): Promise<Set<string>> {
   const dirs = sets.map((s) => s.dir).filter((d) => d !== '' && d !== '.');
   // Paths only: no sizes, so no blob is looked up (a partial clone would fetch it).
   const atBase = new Set((await lsTree(root, base, dirs, { sizes: false })).map((e) => e.path));
-  return new Set(sets.flatMap((s) => s.migrations.map((m) => m.path)).filter((p) => !atBase.has(p)));
+  const candidates = sets.flatMap((s) => s.migrations.map((m) => m.path)).filter((p) => !atBase.has(p));
+  if (candidates.length === 0) return new Set();
+  const moved = await movedFrom(root, base, candidates).catch(() => new Set<string>());
+  return new Set(candidates.filter((p) => !moved.has(p)));
+}
+
+/** The last two parts of a path: `01_init/migration.sql`, `migrations/001.sql`. */
+function tail(path: string): string {
+  return path.split('/').slice(-2).join('/');
+}
+
+async function movedFrom(root: string, base: string, paths: readonly string[]): Promise<Set<string>> {
+  // --no-filters: the file's bytes as they are; a clean filter the repository configures never runs.
+  const hashes = (await git(['hash-object', '--no-filters', '--', ...paths], root)).split('\n').map((l) => l.trim());
+  if (hashes.length < paths.length) return new Set();
+  const atBase = new Set((await lsTree(root, base, [], { sizes: false })).filter((e) => e.type === 'blob').map((e) => `${e.sha} ${tail(e.path)}`));
+  return new Set(paths.filter((p, i) => atBase.has(`${hashes[i]} ${tail(p)}`)));
 }

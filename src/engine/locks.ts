@@ -547,13 +547,26 @@ export function relationAge(ctx: RuleContext, before: Schema, name: QualifiedNam
   const key = objectKey(name);
   const t = before.tables.get(key);
   const known = t !== undefined || before.views.has(key);
-  if (!known) return 'unknown';
+  if (!known) return createdUnread(ctx.migration.text, name.name) ? 'new' : 'unknown';
   // Dropped and created again by this migration: the table it locks is the new, empty one.
   if (t && t.createdBy === ctx.migration.path && !t.renamedFrom) return 'new';
   if (!ctx.isNew(name)) return 'existing';
   // Renamed (or moved) by a new migration: the table itself is old.
   if (t?.renamedFrom && !ctx.isNew({ schema: t.schema, name: t.renamedFrom.name })) return 'existing';
   return 'new';
+}
+
+/**
+ * A relation the replay does not know, created by this very migration in a way rollsafe could not read
+ * (a Kysely `createView(…).as(builder)`, a `CREATE MATERIALIZED VIEW` in dynamic SQL): the migration's text
+ * names it in a create. It is as new and empty as any table the migration creates.
+ */
+function createdUnread(text: string, name: string): boolean {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `\\bcreate\\w*\\s*\\(\\s*['"\`]${n}['"\`]|\\bCREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED|MATERIALIZED)\\s+)?(?:TABLE|VIEW)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:"?\\w+"?\\.)?"?${n}\\b`,
+    'i',
+  ).test(text);
 }
 
 /** Shorthand: the relation may hold rows that live traffic uses. */

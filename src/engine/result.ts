@@ -22,6 +22,8 @@ export interface CheckResult {
   rules: readonly Rule[];
   /** Findings the baseline file accepts: not in `findings`, counted in the summary (set by the CLI). */
   baselined?: number;
+  /** Diagnostics about files the change does not touch, left out without `--verbose` (they repeat on every PR). */
+  hiddenDiagnostics?: number;
   /** Ids of the rules the configuration enables (set by the CLI); absent means every rule of `rules`. */
   activeRules?: readonly string[];
 }

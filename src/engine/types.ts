@@ -67,6 +67,11 @@ export interface Finding {
   fix?: Fix;
   /** Short help line (what to change). */
   help?: string;
+  /**
+   * Secondary risks of the same statement, folded into this finding (one statement prints one block):
+   * each the rule that saw it and what it said.
+   */
+  notes?: { rule: string; message: string }[];
 }
 
 /** One change of the migration with the schema just before and just after it. */
@@ -132,6 +137,8 @@ export interface RuleDocs {
   versions?: string;
   /** Options the rule accepts, in words. */
   options?: Record<string, string>;
+  /** Why the default preset shows the rule below its full severity (with `defaultSeverity`), in one sentence. */
+  defaultWhy?: string;
   /** squawk rule names this rule covers (for docs/coming-from-squawk.md). */
   squawk?: string[];
 }
@@ -155,6 +162,11 @@ export interface RunContext {
   /** Every live source (worktree first). */
   live: readonly LiveSource[];
   options: Readonly<Record<string, unknown>>;
+  /**
+   * Files this change set touches (added, modified, renamed or untracked since the base ref), repository paths;
+   * null when unknown (no base ref): then every file counts as touched.
+   */
+  changedFiles: ReadonlySet<string> | null;
   report(finding: ReportedFinding & { migration: string | null }): void;
 }
 
@@ -174,7 +186,14 @@ export interface SuppressionInfo {
 export interface RuleDefinition {
   id: string;
   family: RuleFamily;
+  /** Severity in the `strict` preset, and the ceiling of what the rule reports. */
   severity: Severity;
+  /**
+   * Severity in the default preset when it is lower than `severity` (`off`: the rule runs only in the `strict`
+   * preset or when configured). Chosen from what the rule printed on ordinary PRs of public projects
+   * (bench/noise.md): hygiene that fires on most PRs and is rarely acted on is not shown by default.
+   */
+  defaultSeverity?: Severity | 'off';
   /** One line, used in the rule table and `--help`. */
   summary: string;
   docs: RuleDocs;

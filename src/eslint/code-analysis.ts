@@ -165,6 +165,8 @@ function unknownNames(state: MigrationState, references: Reference[], suppressio
     deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
     live: [{ name: 'worktree', ref: null, label: 'worktree', references: new ReferenceIndex(references) }],
     options: configured.options,
+    // The file open in the editor is the one being changed.
+    changedFiles: null,
     report: (finding) => {
       if (finding.migration !== null || !finding.target?.column) return; // "only a new migration adds it": not unknown
       const target = describeTarget({ schema: finding.target.schema, name: finding.target.table }, finding.target.column);

@@ -24,7 +24,15 @@ export interface DiscoverOptions {
   postDeployDirs?: string[];
   /** Where files come from; the worktree under `root` by default. */
   repo?: RepoFiles;
+  /**
+   * The database the folders' migrations run on (config `migrations[].dialect`): `postgres` reads them whatever
+   * their names say; any other skips them. Absent: guessed (see `otherDialect`).
+   */
+  dialect?: Dialect;
 }
+
+export const DIALECTS = ['postgres', 'clickhouse', 'mysql', 'mariadb', 'sqlite', 'mssql', 'oracle', 'other'] as const;
+export type Dialect = (typeof DIALECTS)[number];
 
 export interface DiscoveryResult {
   sets: MigrationSet[];
@@ -82,8 +90,79 @@ export async function discoverMigrationSets(root: string, options: DiscoverOptio
 
   claims.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
   const read = await Promise.all(claims.map((claim) => readSet(claim, repo, postDeploy)));
-  for (const r of read) diagnostics.push(...r.diagnostics);
-  return { sets: read.map((r) => r.set), diagnostics };
+  const sets: MigrationSet[] = [];
+  for (const r of read) {
+    const other = options.dialect === undefined ? await otherDialect(r.set, repo) : options.dialect === 'postgres' ? undefined : { dialect: options.dialect, why: 'set in the configuration' };
+    if (other) {
+      diagnostics.push(
+        migrationDiagnostic(
+          'migrations-other-dialect',
+          'info',
+          `Skipped ${r.set.migrations.length} migration${r.set.migrations.length === 1 ? '' : 's'} of another database (${DIALECT_NAMES[other.dialect]}: ${other.why}); rollsafe checks Postgres migrations only.`,
+          r.set.dir,
+          {},
+          other.why === 'set in the configuration' ? undefined : `If they do run on Postgres, set { "dir": "${r.set.dir}", "dialect": "postgres" } in the configuration's migrations.`,
+        ),
+      );
+      continue;
+    }
+    diagnostics.push(...r.diagnostics);
+    sets.push(r.set);
+  }
+  return { sets, diagnostics };
+}
+
+const DIALECT_NAMES: Record<Dialect, string> = {
+  postgres: 'Postgres',
+  clickhouse: 'ClickHouse',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  sqlite: 'SQLite',
+  mssql: 'SQL Server',
+  oracle: 'Oracle',
+  other: 'not Postgres',
+};
+
+/** Folder names that say which database a migration folder is for. */
+const DIALECT_FOLDERS: Record<string, Dialect> = {
+  clickhouse: 'clickhouse',
+  mysql: 'mysql',
+  mariadb: 'mariadb',
+  sqlite: 'sqlite',
+  sqlite3: 'sqlite',
+  mssql: 'mssql',
+  sqlserver: 'mssql',
+  oracle: 'oracle',
+};
+
+const PRISMA_PROVIDERS: Record<string, Dialect> = { mysql: 'mysql', sqlite: 'sqlite', sqlserver: 'mssql', mongodb: 'other', cockroachdb: 'other' };
+
+/**
+ * Whether a migration set is for another database, and how we know: a folder of its path named after one
+ * (`clickhouse/migrations`, `db/mysql/migrations`), Prisma's `migration_lock.toml` provider, or table
+ * definitions with `ENGINE =` (ClickHouse, MySQL), which Postgres does not have.
+ */
+export async function otherDialect(set: MigrationSet, repo: RepoFiles): Promise<{ dialect: Dialect; why: string } | undefined> {
+  for (const segment of set.dir.toLowerCase().split('/')) {
+    const dialect = DIALECT_FOLDERS[segment];
+    if (dialect) return { dialect, why: `the folder name "${segment}"` };
+  }
+  if (set.layout === 'prisma') {
+    const lock = await repo.head(joinPath(set.dir, 'migration_lock.toml'), 4096);
+    if (lock !== undefined) {
+      const provider = /^\s*provider\s*=\s*"([^"]+)"/m.exec(lock)?.[1]?.toLowerCase();
+      const dialect = provider ? PRISMA_PROVIDERS[provider] : undefined;
+      if (dialect) return { dialect, why: `provider "${provider}" in migration_lock.toml` };
+    }
+  }
+  for (const m of set.migrations) {
+    const engine = /\)\s*ENGINE\s*=\s*([A-Za-z]\w*)/i.exec(m.sql ?? (m.language === 'sql' ? m.text : ''));
+    if (engine) {
+      const clickhouse = /MergeTree|^Log$|^Memory$|Distributed|Kafka/i.test(engine[1]!);
+      return { dialect: clickhouse ? 'clickhouse' : 'mysql', why: `ENGINE = ${engine[1]} in ${m.path}` };
+    }
+  }
+  return undefined;
 }
 
 async function readSet(claim: Claim, repo: RepoFiles, postDeploy: readonly string[]): Promise<{ set: MigrationSet; diagnostics: Diagnostic[] }> {

@@ -3,9 +3,9 @@
  * Schema, and the same defaults applied for `rollsafe check --print-config`.
  */
 import { configSchema } from '../config/schema.js';
-import type { MigrationDirConfig, RollsafeConfig, RuleSetting } from '../config/types.js';
+import type { MigrationDirConfig, RollsafeConfig } from '../config/types.js';
 import { DEFAULT_BASELINE_FILE } from '../engine/baseline.js';
-import { DEFAULT_PG_VERSION } from '../engine/check.js';
+import { DEFAULT_PG_VERSION, presetSeverity } from '../engine/check.js';
 import type { Rule } from '../engine/types.js';
 import type { MigrationSet } from '../migrations/migration.js';
 
@@ -30,7 +30,10 @@ const DEFAULTS_IN_WORDS: Record<string, string> = {
   base: 'CI target branch, else `origin/HEAD`',
   failOnUnchecked: '`true` under CI without a base ref',
   transaction: "the migration tool's",
-  rules: "each rule's own severity",
+  preset: '`"default"`',
+  largeTables: 'none',
+  smallTables: 'none (a table created less than 30 days before the checked commit counts as likely small)',
+  rules: "each rule's severity in the preset",
   'orm.drizzle.casing': 'names as written',
   'orm.typeorm.namingStrategy': '`"default"`',
   'orm.sequelize.underscored': '`false`',
@@ -38,6 +41,7 @@ const DEFAULTS_IN_WORDS: Record<string, string> = {
   'migrations[].layout': 'detected',
   'migrations[].phase': '`"pre-deploy"`',
   'migrations[].transaction': "the migration tool's",
+  'migrations[].dialect': 'guessed (Postgres unless names or content say otherwise)',
 };
 
 type SchemaNode = {
@@ -131,7 +135,7 @@ export function resolveConfig(input: ResolveInput): RollsafeConfig {
       ? configured.map((m) => (typeof m === 'string' ? { dir: m, ...layoutOf(input.detected, m) } : m))
       : input.detected.map((s) => ({ dir: s.dir, layout: s.layout }));
   const rules: NonNullable<RollsafeConfig['rules']> = {};
-  for (const rule of input.rules) rules[rule.id] = config.rules?.[rule.id] ?? (rule.severity as RuleSetting);
+  for (const rule of input.rules) rules[rule.id] = config.rules?.[rule.id] ?? presetSeverity(rule, config.preset);
   const base = input.base ?? config.base;
   return {
     migrations,
@@ -144,6 +148,7 @@ export function resolveConfig(input: ResolveInput): RollsafeConfig {
     pgVersion: input.pgVersion ?? config.pgVersion ?? CONFIG_DEFAULTS.pgVersion,
     ...(config.transaction ? { transaction: config.transaction } : {}),
     searchPath: config.searchPath ?? [...CONFIG_DEFAULTS.searchPath],
+    preset: config.preset ?? 'default',
     rules,
     orm: config.orm ?? {},
     baseline: config.baseline ?? CONFIG_DEFAULTS.baseline,

@@ -33,6 +33,7 @@ export function toJson(result: CheckResult): object {
       lock: f.lock ?? null,
       fix: f.fix ?? null,
       help: f.help ?? null,
+      notes: f.notes ?? [],
       docs: result.rules.find((r) => r.id === f.rule)?.url ?? null,
     })),
     diagnostics: result.diagnostics.map((d) => ({

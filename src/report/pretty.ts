@@ -59,6 +59,7 @@ export function formatPretty(result: CheckResult, options: PrettyOptions): strin
       if (source && f.migration !== null) out.push('', ...codeFrame(c, source, f.statement?.location ?? f.location, f.location).map((l) => `    ${l}`));
       if (f.lock) out.push('', `    ${c.bold('Lock:')} ${f.lock.mode} on ${sanitizeLine(f.lock.table)}, blocks ${f.lock.blocks}`);
       if (f.references.length) out.push('', ...referenceLines(c, f, f.migration === null));
+      if (f.notes?.length) out.push('', ...f.notes.map((n) => `    ${c.bold('Also:')} ${sanitize(n.message)}  ${c.dim(n.rule)}`));
       if (f.fix) {
         out.push('', `    ${c.bold('Fix:')} ${sanitizeLine(f.fix.summary)}`);
         f.fix.steps.forEach((step, i) => {

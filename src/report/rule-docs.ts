@@ -21,6 +21,13 @@ function example(e: RuleExample, kind: 'invalid' | 'valid'): string {
   return parts.join('\n');
 }
 
+/** A setting that differs from the default: turn a rule the default preset keeps off on, or change the level. */
+function configExample(rule: Rule): string {
+  const current = rule.defaultSeverity ?? rule.severity;
+  if (current === 'off' || current !== rule.severity) return rule.severity;
+  return rule.severity === 'error' ? 'warning' : 'error';
+}
+
 export function renderRuleDoc(rule: Rule): string {
   const d = rule.docs;
   const lines: string[] = [
@@ -29,7 +36,9 @@ export function renderRuleDoc(rule: Rule): string {
     `> ${rule.summary}`,
     '',
     `- Family: ${FAMILY[rule.family]}`,
-    `- Default severity: ${rule.severity}`,
+    ...(rule.defaultSeverity !== undefined && rule.defaultSeverity !== rule.severity
+      ? [`- Default severity: ${rule.defaultSeverity} (\`strict\` preset: ${rule.severity})`, ...(d.defaultWhy ? [`- Why: ${d.defaultWhy}`] : [])]
+      : [`- Default severity: ${rule.severity}`]),
     ...(d.versions ? [`- Postgres versions: ${d.versions}`] : []),
     ...(d.squawk?.length ? [`- Covers squawk: ${d.squawk.map((s) => `\`${s}\``).join(', ')}`] : []),
     '',
@@ -51,7 +60,7 @@ export function renderRuleDoc(rule: Rule): string {
     for (const [name, text] of Object.entries(d.options)) lines.push(`- \`${name}\`: ${text}`);
     lines.push('');
   }
-  lines.push('## Configuration', '', '```json', JSON.stringify({ rules: { [rule.id]: rule.severity === 'error' ? 'warning' : 'error' } }, null, 2), '```', '');
+  lines.push('## Configuration', '', '```json', JSON.stringify({ rules: { [rule.id]: configExample(rule) } }, null, 2), '```', '');
   lines.push(`Suppress one statement with \`-- rollsafe-ignore ${rule.id} -- <reason>\` on the line before it.`, '');
   return lines.join('\n');
 }

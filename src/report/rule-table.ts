@@ -13,8 +13,10 @@ export function renderRuleTable(rules: readonly Rule[], linkPrefix: string): str
   for (const family of Object.keys(FAMILY_TITLE) as Rule['family'][]) {
     const members = rules.filter((r) => r.family === family);
     if (members.length === 0) continue;
-    lines.push(`### ${FAMILY_TITLE[family]}`, '', '| Rule | Severity | What it catches |', '| --- | --- | --- |');
-    for (const r of members) lines.push(`| [\`${r.id}\`](${linkPrefix}${r.id}.md) | ${r.severity} | ${r.summary.replace(/\|/g, '\\|')} |`);
+    lines.push(`### ${FAMILY_TITLE[family]}`, '', '| Rule | Default | Strict | What it catches |', '| --- | --- | --- | --- |');
+    for (const r of members) {
+      lines.push(`| [\`${r.id}\`](${linkPrefix}${r.id}.md) | ${r.defaultSeverity ?? r.severity} | ${r.severity} | ${r.summary.replace(/\|/g, '\\|')} |`);
+    }
     lines.push('');
   }
   return lines.join('\n');

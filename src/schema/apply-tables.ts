@@ -237,6 +237,14 @@ export function createTable(d: Draft, change: ChangeOf<'create-table'>, origin: 
   const sources = [...(change.partitionOf ? [change.partitionOf] : []), ...change.inherits, ...change.like];
   for (const source of sources) if (!addInherited(source)) return;
   for (const spec of change.columns) {
+    const star = change.asQuery ? /^(.*)\.([^.]*)\.\*$/.exec(spec.name) : null;
+    if (star) {
+      // `SELECT t.*` in CREATE TABLE … AS: the source's columns, with their types (none of its constraints).
+      const source = d.tables.get(objectKey({ schema: star[1]!, name: star[2]! }));
+      const names = source ? source.columns.map((c) => ({ name: c.name, type: c.type })) : (d.views.get(objectKey({ schema: star[1]!, name: star[2]! }))?.columns ?? []).map((n) => ({ name: n, type: spec.type }));
+      for (const c of names) columns.push({ name: c.name, type: c.type, notNull: false, createdBy: origin });
+      continue;
+    }
     const inherited = columns.findIndex((c) => c.name === spec.name);
     if (inherited >= 0) {
       // A partition's column spec only adds constraints and defaults to the parent's column.

@@ -12,15 +12,29 @@ type Lookup = (name: QualifiedName) => boolean;
 const CREATES = new Set(['create-table', 'create-view', 'create-enum', 'create-domain', 'create-sequence']);
 
 export function resolveNames(schema: Schema, change: Change): Change {
-  const path = change.statement.searchPath;
-  if (!path || path.length < 2) return change;
+  const given = change.statement.searchPath;
   const relation: Lookup = (n) => {
     const key = objectKey(n);
     return schema.tables.has(key) || schema.views.has(key) || schema.indexes.has(key) || schema.sequences.has(key);
   };
+  // Postgres looks for relations in the session's pg_temp before the search_path: a TEMP table (CREATE TEMP
+  // TABLE, … AS SELECT) hides a permanent one of the same name for the rest of the migration.
+  const temp = (n: QualifiedName): QualifiedName | undefined => {
+    const t = { schema: 'pg_temp', name: n.name };
+    return n.schema !== 'pg_temp' && relation(t) ? t : undefined;
+  };
+  const main = (change as { table?: QualifiedName }).table;
+  const anyTemp = main !== undefined && main !== null && typeof main === 'object' && !CREATES.has(change.kind) && temp(main) !== undefined;
+  if ((!given || given.length < 2) && !anyTemp) return change;
+  const path = given ?? [main!.schema];
   const type: Lookup = (n) => schema.types.has(objectKey(n));
   const resolve = (name: QualifiedName, exists: Lookup): QualifiedName => {
-    if (name.schema !== path[0] || exists(name)) return name;
+    if (name.schema !== path[0]) return name;
+    if (exists === relation) {
+      const t = temp(name);
+      if (t) return t;
+    }
+    if (exists(name)) return name;
     for (const schemaName of path.slice(1)) {
       const candidate = { schema: schemaName, name: name.name };
       if (exists(candidate)) return candidate;

@@ -147,7 +147,7 @@ function statementChanges(ctx: StatementContext): LocatedChange[] {
     case 'CreateTableAsStmt': {
       const into = node.into as NodeMap;
       if (node.objtype === 'OBJECT_MATVIEW') return one(createMaterializedView(ctx, node, into));
-      return one(createTableAs(ctx, into, node.if_not_exists === true));
+      return one(createTableAs(ctx, into, node.if_not_exists === true, node.query));
     }
     case 'ViewStmt':
       return one(createView(ctx, node));
@@ -192,7 +192,7 @@ function statementChanges(ctx: StatementContext): LocatedChange[] {
     case 'TransactionStmt':
       return one(transaction(ctx, node));
     case 'SelectStmt': {
-      if (node.intoClause) return one(createTableAs(ctx, node.intoClause as NodeMap, false));
+      if (node.intoClause) return one(createTableAs(ctx, node.intoClause as NodeMap, false, { SelectStmt: { ...node, intoClause: undefined } }));
       const settings = setConfigCalls(ctx, node);
       return settings ? located(ctx, settings) : one(dml(ctx, type, node));
     }

@@ -44,6 +44,10 @@ export interface ConstraintSpec {
   notValid: boolean;
   /** `ADD CONSTRAINT … PRIMARY KEY/UNIQUE USING INDEX idx`. */
   usingIndex?: string;
+  /** `UNIQUE NULLS NOT DISTINCT` (Postgres 15+): NULLs count as equal. */
+  nullsNotDistinct?: boolean;
+  /** `INCLUDE (…)` columns of a unique or primary key constraint's index. */
+  include?: string[];
   references?: { table: QualifiedName; columns: string[] };
   /** CHECK expression text. */
   expression?: string;

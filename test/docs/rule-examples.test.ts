@@ -14,7 +14,13 @@ import { lintSql } from '../support/lint-sql.js';
 const repos: TestRepo[] = [];
 afterAll(() => repos.forEach((r) => r.remove()));
 
+/** Findings, and the findings folded into another as its notes (one statement prints one finding per risk). */
 async function findingsOf(example: RuleExample): Promise<{ rule: string; message: string }[]> {
+  const found = await foundIn(example);
+  return found.flatMap((f) => [f, ...(f.notes ?? [])]);
+}
+
+async function foundIn(example: RuleExample): Promise<{ rule: string; message: string; notes?: { rule: string; message: string }[] }[]> {
   if (!example.code) {
     return lintSql({
       ...(example.history ? { history: example.history } : {}),

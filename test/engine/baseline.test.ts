@@ -149,7 +149,13 @@ describe('rollsafe check with a baseline', () => {
   it('--update-baseline accepts the findings; moved lines stay accepted; new and stale ones are reported', async () => {
     const repo = new TestRepo('rollsafe-baseline-');
     repos.push(repo);
-    repo.commit('base', { 'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, email text);\n' }).tag('base');
+    // Committed long ago: on a table created minutes before, a lock finding is only a warning (likely small).
+    process.env.GIT_COMMITTER_DATE = '2020-01-01T00:00:00Z';
+    try {
+      repo.commit('base', { 'db/migrations/001_orders.sql': 'CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint, email text);\n' }).tag('base');
+    } finally {
+      delete process.env.GIT_COMMITTER_DATE;
+    }
     repo.write({ 'db/migrations/002_index.sql': unsafe });
 
     const first = await rollsafe(repo.root, ['check', '--base', 'base']);

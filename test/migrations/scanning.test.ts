@@ -141,10 +141,12 @@ describe('transaction edge cases', () => {
     expect(diagnostics.map(brief)).toEqual(['migration-duplicate-version m/5_b.up.sql:1:1']);
   });
 
-  it('Prisma: warns when migration_lock.toml names another database', async () => {
+  it('Prisma: skips the set, with one info line, when migration_lock.toml names another database', async () => {
     const p = tempProject({ 'prisma/migrations/migration_lock.toml': '# x\nprovider = "mysql"\n', 'prisma/migrations/20240101000000_a/migration.sql': 'CREATE TABLE a (id int);' });
     cleanups.push(p.remove);
-    const { diagnostics } = await discoverMigrationSets(p.root);
-    expect(diagnostics.map(brief)).toEqual(['migration-dialect prisma/migrations/migration_lock.toml:2:1']);
+    const { sets, diagnostics } = await discoverMigrationSets(p.root);
+    expect(sets).toEqual([]);
+    expect(diagnostics.map(brief)).toEqual(['migrations-other-dialect prisma/migrations:1:1']);
+    expect(diagnostics[0]!.message).toContain('provider "mysql" in migration_lock.toml');
   });
 });

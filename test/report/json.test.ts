@@ -18,7 +18,7 @@ describe('--format json', () => {
     expect(json.version).toBe(1);
     expect(json.base).toBe('release-1');
     const finding = (json.findings as Json[])[0]!;
-    expect(Object.keys(finding)).toEqual(['rule', 'severity', 'message', 'migration', 'location', 'target', 'references', 'lock', 'fix', 'help', 'docs']);
+    expect(Object.keys(finding)).toEqual(['rule', 'severity', 'message', 'migration', 'location', 'target', 'references', 'lock', 'fix', 'help', 'notes', 'docs']);
     expect(finding.migration).toEqual({ path: DROP_MIGRATION, line: 2, column: 1 });
     expect(finding.target).toEqual({ schema: 'public', table: 'jobs', column: 'state' });
     const ref = (finding.references as Json[])[0]!;

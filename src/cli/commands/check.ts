@@ -35,7 +35,7 @@ import { resolveConfig } from '../../report/config-docs.js';
 export const checkCommand: Command = {
   name: 'check',
   summary: 'Check new migrations against the schema history and the code still live (the default command).',
-  usage: 'rollsafe check [files…] [--base <ref>] [--migrations <dir>]… [--format <name>] [--pg-version N] [--config <file>] [--fail-on-unchecked] [--update-baseline] [--print-config]',
+  usage: 'rollsafe check [files…] [--base <ref>] [--migrations <dir>]… [--format <name>] [--pg-version N] [--config <file>] [--fail-on-unchecked] [--update-baseline] [--print-config] [--verbose]',
   options: {
     base: { type: 'string', description: 'git ref of the release still running (default: CI target branch, else origin/HEAD)', placeholder: 'ref' },
     migrations: { type: 'string', multiple: true, description: 'migration folder (repeatable); overrides detection and config', placeholder: 'dir' },
@@ -44,10 +44,10 @@ export const checkCommand: Command = {
     config: { type: 'string', short: 'c', description: 'configuration file (default: rollsafe.config.* or package.json "rollsafe")', placeholder: 'file' },
     root: { type: 'string', description: 'repository root (default: the git top level of the current folder)', placeholder: 'dir' },
     staged: { type: 'boolean', description: 'with no base ref, check the migrations staged for commit (pre-commit hooks)' },
-    verbose: { type: 'boolean', description: 'print one line of timings per stage on stderr at the end' },
     'fail-on-unchecked': { type: 'boolean', description: 'exit 2 when nothing could be checked (no git, no migration folder, no base ref); default under CI when no base ref resolves (config "failOnUnchecked")' },
     'update-baseline': { type: 'boolean', description: 'accept every current finding: write them to the baseline file (config "baseline", default rollsafe-baseline.json)' },
     'print-config': { type: 'boolean', description: 'print the configuration in effect, defaults filled in, as JSON, and exit' },
+    verbose: { type: 'boolean', description: 'also show diagnostics about files the change does not touch, and one line of timings per stage on stderr at the end' },
   },
   async run(args, io) {
     const format = (args.values.format as string | undefined) ?? 'pretty';
@@ -82,6 +82,7 @@ export const checkCommand: Command = {
           io.stderr.write(`rollsafe: ${sanitizeLine(line)}\n`);
         },
         progress: (stage, detail) => progress.stage(stage, detail),
+        verbose: Boolean(args.values.verbose),
       });
     } catch (error) {
       progress.stop();
@@ -92,6 +93,10 @@ export const checkCommand: Command = {
     progress.stage('report', 'writing the report');
     progress.stop();
     result = applyBaseline(result, project.root, project.config.config, Boolean(args.values['update-baseline']), io.stderr);
+    if (result.hiddenDiagnostics) {
+      const n = result.hiddenDiagnostics;
+      io.stderr.write(`rollsafe: ${n} diagnostic${n === 1 ? '' : 's'} about files this change does not touch not shown (--verbose shows them)\n`);
+    }
     const { VERSION } = await import('../main.js');
     // Silent green: a run that checked nothing says so, and under the option (or CI without a base) fails.
     const unchecked = await whyUnchecked(result, {

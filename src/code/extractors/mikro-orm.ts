@@ -59,7 +59,11 @@ export const mikroOrmNaming: Naming = {
   },
 };
 
-const WANTS = /@mikro-orm\/|EntityManager|EntityRepository|\bem\.(?:find|findOne|count|create|native|upsert|insert)/;
+/**
+ * Only files that import MikroORM: `EntityManager`, `em.find(…)` and `this.repo.find(…)` are names other
+ * libraries (TypeORM, hand-written services) use too, and reading them there is noise at best.
+ */
+const WANTS = /@mikro-orm\//;
 
 export const mikroOrmExtractor: Extractor = {
   name: 'mikro-orm',
@@ -76,6 +80,8 @@ class MikroOrmFile {
   private readonly decorators: LibraryDecorators;
   private readonly scopes: Scopes;
   private readonly memo = new Map<ts.Node, Value | undefined>();
+  /** `this.x` members being resolved: `this.em = this.em.fork()` must not resolve itself forever. */
+  private readonly resolvingMembers = new Set<string>();
 
   constructor(
     private readonly input: ExtractInput,
@@ -187,7 +193,15 @@ class MikroOrmFile {
       const member = this.scopes.member(e, e.name.text);
       const d = member?.declaration;
       const declared = d ? this.remember(d, () => this.injected(d) ?? this.fromType(d.type) ?? (ts.isPropertyDeclaration(d) && d.initializer ? this.resolve(d.initializer) : undefined)) : undefined;
-      return declared ?? member?.assigned.map((a) => this.resolve(a)).find((v) => v !== undefined);
+      if (declared || !member) return declared;
+      const key = `${member.declaration?.pos ?? thisContainer(e)?.pos ?? -1}:${e.name.text}`;
+      if (this.resolvingMembers.has(key)) return undefined;
+      this.resolvingMembers.add(key);
+      try {
+        return member.assigned.map((a) => this.resolve(a)).find((v) => v !== undefined);
+      } finally {
+        this.resolvingMembers.delete(key);
+      }
     }
     if (ts.isCallExpression(e)) {
       const { root, calls } = decomposeChain(e);

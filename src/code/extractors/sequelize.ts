@@ -72,7 +72,9 @@ class SequelizeFile {
       if (ts.isClassDeclaration(node) && this.decorators.any) this.decoratedModel(node);
       else if (ts.isNewExpression(node)) this.projectDefaults(node);
       else if (ts.isCallExpression(node)) {
-        if (!this.declaration(node) && isChainEnd(node)) this.usage(node);
+        if (this.belongsToMany(node)) {
+          // `User.belongsToMany(Group, { through: GroupUser })`: a join model, not a usage.
+        } else if (!this.declaration(node) && isChainEnd(node)) this.usage(node);
       }
       ts.forEachChild(node, visit);
     };
@@ -80,6 +82,30 @@ class SequelizeFile {
   }
 
   // ── declarations ────────────────────────────────────────────────────────────
+
+  /** `A.belongsToMany(B, { through: C })`: records C as a join model. */
+  private belongsToMany(call: ts.CallExpression): boolean {
+    const callee = unwrap(call.expression);
+    if (!ts.isPropertyAccessExpression(callee) || callee.name.text !== 'belongsToMany' || !call.arguments[1]) return false;
+    this.through(call.arguments[1]);
+    return true;
+  }
+
+  /**
+   * A model named as the `through` of a many-to-many association. Sequelize drops the `id` it would add to
+   * such a model (the two foreign keys are its key), so the linker must not imply one.
+   */
+  private through(node: ts.Expression, depth = 0): void {
+    let e = unwrap(node);
+    if (ts.isArrowFunction(e) && !ts.isBlock(e.body)) e = unwrap(e.body);
+    if (ts.isObjectLiteralExpression(e) && depth === 0) {
+      const value = this.option(e, 'through');
+      if (value) this.through(value, depth + 1);
+      return;
+    }
+    const name = ts.isIdentifier(e) ? e.text : ts.isPropertyAccessExpression(e) ? e.name.text : undefined;
+    if (name !== undefined && !(this.facts.throughModels ??= []).includes(name)) this.facts.throughModels.push(name);
+  }
 
   /** `User.init({ … }, { sequelize, … })` or `sequelize.define('User', { … }, { … })`. */
   private declaration(call: ts.CallExpression): boolean {
@@ -178,6 +204,8 @@ class SequelizeFile {
       const timestamp = decorators.find((d) => d.name in TIMESTAMP_DECORATORS);
       if (timestamp) options[TIMESTAMP_DECORATORS[timestamp.name]!] = name;
       if (decorators.some((d) => RELATION_DECORATORS.has(d.name))) {
+        // `@BelongsToMany(() => User, () => GroupUser)`: GroupUser is a join model (no implied `id`).
+        for (const d of decorators) if (d.name === 'BelongsToMany' && d.args[1]) this.through(d.args[1]);
         fields.push({ name, selected: false, written: false, virtual: true, ...place });
         continue;
       }

@@ -28,6 +28,8 @@ export interface ConstraintNode {
   raw_expr?: unknown;
   skip_validation?: boolean;
   indexname?: string;
+  nulls_not_distinct?: boolean;
+  including?: unknown[];
   generated_when?: string;
   generated_kind?: string;
   exclusions?: unknown[];
@@ -87,6 +89,8 @@ export function constraintSpec(ctx: StatementContext, c: ConstraintNode, limit: 
   const spec: ConstraintSpec = { type, columns, notValid: c.skip_validation === true };
   if (c.conname) spec.name = c.conname;
   if (c.indexname) spec.usingIndex = c.indexname;
+  if ((type === 'unique' || type === 'primary-key') && c.nulls_not_distinct === true) spec.nullsNotDistinct = true;
+  if ((type === 'unique' || type === 'primary-key') && c.including) spec.include = strings(c.including);
   if (type === 'foreign-key' && c.pktable) spec.references = { table: rangeVarName(ctx, c.pktable), columns: strings(c.pk_attrs) };
   if (type === 'check' && c.raw_expr) spec.expression = expressionText(ctx, c.raw_expr, limit);
   return spec;

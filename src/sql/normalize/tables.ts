@@ -6,6 +6,7 @@ import type { SourceLocation } from '../../location.js';
 import type { ColumnSpec, ConstraintSpec, QualifiedName } from '../types.js';
 import { expressionVolatility } from '../volatility.js';
 import { columnSpec, constraintSpec, typeRef, type ColumnDefNode, type ConstraintNode } from './columns.js';
+import { outputColumns } from './queries.js';
 import { expressionText, list, nodeOf, rangeVarName, strings, type ChangeBody, type NodeMap, type RangeVarNode, type StatementContext } from './context.js';
 
 export interface LocatedChange {
@@ -57,10 +58,16 @@ export function createTable(ctx: StatementContext, node: NodeMap): ChangeBody[] 
 }
 
 /** CREATE TABLE … AS / SELECT INTO: columns are known only by the explicit list (without types). */
-export function createTableAs(ctx: StatementContext, into: NodeMap, ifNotExists: boolean): ChangeBody {
+/**
+ * CREATE TABLE … AS / SELECT INTO: the columns are the query's output columns (renamed by the column list);
+ * `schema.table.*` entries are expanded from the schema when the table is created. A TEMP table lives in
+ * pg_temp, like CREATE TEMP TABLE, so it never collides with a permanent table of the same name.
+ */
+export function createTableAs(ctx: StatementContext, into: NodeMap, ifNotExists: boolean, query: unknown): ChangeBody {
   const relation = into.rel as RangeVarNode | undefined;
   const table = rangeVarName(ctx, relation);
-  const columns: ColumnSpec[] = strings(into.colNames).map((name) => ({
+  if (persistenceOf(relation) === 'temporary' && !relation?.schemaname) table.schema = 'pg_temp';
+  const columns: ColumnSpec[] = outputColumns(ctx, query, strings(into.colNames)).map((name) => ({
     name,
     type: { name: 'unknown', modifiers: [], arrayDims: 0, display: 'unknown' },
     notNull: false,

@@ -3,10 +3,10 @@
  * over project defaults (`new Sequelize(…, { define })` found in code, or rollsafe's config):
  * - table: `tableName`, else the model name if `freezeTableName`, else its plural, underscored if `underscored`;
  * - column: `field`, else the attribute name, underscored if `underscored`;
- * - implied: `id` when no attribute is a primary key, `createdAt`/`updatedAt` unless `timestamps: false` (or the
+ * - implied: `id` when no attribute is a primary key (and the model is not a belongsToMany `through`), `createdAt`/`updatedAt` unless `timestamps: false` (or the
  *   option is `false`; a string renames the attribute), `deletedAt` when `paranoid`, `version` when `version`.
  */
-import type { Naming, OrmOptions } from '../../extractor.js';
+import { JOIN_MODEL, type Naming, type OrmOptions } from '../../extractor.js';
 import type { FieldDeclaration, ModelDeclaration } from '../../facts.js';
 import { pluralize, underscore } from './pluralize.js';
 
@@ -36,7 +36,8 @@ export const sequelizeNaming: Naming = {
       declared.add(name);
       implied.push({ name, selected: true, written, location: model.location, snippet: model.snippet });
     };
-    if (model.options?.[DECLARES_PRIMARY_KEY] !== true) add('id', false);
+    // A join model of belongsToMany: Sequelize removes the `id` it generated (the foreign keys are the key).
+    if (model.options?.[DECLARES_PRIMARY_KEY] !== true && options[JOIN_MODEL] !== true) add('id', false);
     if (sequelizeOption(model, options, 'timestamps') !== false) {
       const attribute = (key: string): string | undefined => {
         const value = sequelizeOption(model, options, key);
