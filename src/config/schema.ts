@@ -16,6 +16,9 @@ export const LAYOUT_NAMES = [
   'node-pg-migrate',
   'sequelize',
   'mikro-orm',
+  'graphile-migrate',
+  'postgres-migrations',
+  'db-migrate',
 ] as const;
 
 const severity = { enum: ['off', 'info', 'warning', 'error'] };

@@ -12,7 +12,10 @@ export type LayoutName =
   | 'typeorm'
   | 'node-pg-migrate'
   | 'sequelize'
-  | 'mikro-orm';
+  | 'mikro-orm'
+  | 'graphile-migrate'
+  | 'postgres-migrations'
+  | 'db-migrate';
 
 /** Whether the migration tool wraps the migration in a transaction when it runs it. */
 export type TransactionMode = 'wrapped' | 'none';

@@ -1,13 +1,16 @@
 import type { LayoutName } from '../migration.js';
 import type { MigrationLayout } from '../layout.js';
+import { dbMigrateLayout } from './db-migrate.js';
 import { dbmateLayout } from './dbmate.js';
 import { drizzleLayout } from './drizzle.js';
 import { flywayLayout } from './flyway.js';
 import { golangMigrateLayout } from './golang-migrate.js';
+import { graphileMigrateLayout } from './graphile-migrate.js';
 import { knexLayout } from './knex.js';
 import { kyselyLayout } from './kysely.js';
 import { mikroOrmLayout } from './mikro-orm.js';
 import { nodePgMigrateLayout } from './node-pg-migrate.js';
+import { postgresMigrationsLayout } from './postgres-migrations.js';
 import { prismaLayout } from './prisma.js';
 import { sequelizeLayout } from './sequelize.js';
 import { sqlLayout } from './sql.js';
@@ -25,6 +28,9 @@ export const layouts: readonly MigrationLayout[] = [
   flywayLayout,
   dbmateLayout,
   golangMigrateLayout,
+  graphileMigrateLayout,
+  dbMigrateLayout,
+  postgresMigrationsLayout,
   typeormLayout,
   mikroOrmLayout,
   nodePgMigrateLayout,
