@@ -19,6 +19,7 @@ export const LAYOUT_NAMES = [
   'graphile-migrate',
   'postgres-migrations',
   'db-migrate',
+  'db-migrate-sql',
 ] as const;
 
 const severity = { enum: ['off', 'info', 'warning', 'error'] };

@@ -689,6 +689,7 @@ export function outsideTransactionHint(migration: Migration): string {
     case 'postgres-migrations':
       return 'Put the statement alone in a migration file marked `-- postgres-migrations disable-transaction`: the file is then sent as one query without a transaction.';
     case 'db-migrate':
+    case 'db-migrate-sql':
       return "db-migrate's Postgres driver wraps every migration in BEGIN/COMMIT: run this statement with `db-migrate up --non-transactional`, alone in its migration.";
     case 'drizzle':
       return 'drizzle-kit runs every pending migration in one transaction: run this statement outside its migrator (a separate step of the deploy).';

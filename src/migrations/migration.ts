@@ -15,7 +15,8 @@ export type LayoutName =
   | 'mikro-orm'
   | 'graphile-migrate'
   | 'postgres-migrations'
-  | 'db-migrate';
+  | 'db-migrate'
+  | 'db-migrate-sql';
 
 /** Whether the migration tool wraps the migration in a transaction when it runs it. */
 export type TransactionMode = 'wrapped' | 'none';

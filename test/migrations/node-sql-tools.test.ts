@@ -131,7 +131,7 @@ describe('db-migrate sql-file variant', () => {
       'migrations/sqls/20200201000000-drop-legacy-down.sql': 'ALTER TABLE users ADD COLUMN legacy text;\n',
     });
     const set = only(sets);
-    expect(set).toMatchObject({ dir: 'migrations/sqls', layout: 'db-migrate' });
+    expect(set).toMatchObject({ dir: 'migrations/sqls', layout: 'db-migrate-sql' });
     expect(files(set)).toEqual(['20200101000000-init-up.sql', '20200201000000-drop-legacy-up.sql']);
     expect(set.migrations.map((m) => [m.name, m.transaction, m.transactionScope])).toEqual([
       ['init', 'wrapped', 'migration'],

@@ -4,7 +4,7 @@
  * history is the `-up.sql` files of `sqls/` in file-name order (the wrappers' order; `-down.sql` files are the
  * rollbacks). The Postgres driver (db-migrate-pg, index.js startMigration/endMigration) runs each migration between
  * `BEGIN;` and `COMMIT;` unless db-migrate is started with `--non-transactional`; runSql sends the file as one
- * query. The flag is looked for in the scripts of a nearby package.json.
+ * query. The flag is looked for in the scripts of a nearby package.json. The JS variant is `db-migrate-js.ts`.
  */
 import { withoutBom } from '../blank.js';
 import { joinPath, type MigrationEntry, type MigrationLayout, type RepoFiles } from '../layout.js';
@@ -14,8 +14,8 @@ import { implicitTransaction } from '../transaction.js';
 
 const UP = /^(\d+)-(.*)-up\.sql$/;
 
-export const dbMigrateLayout: MigrationLayout = {
-  name: 'db-migrate',
+export const dbMigrateSqlLayout: MigrationLayout = {
+  name: 'db-migrate-sql',
   language: 'sql',
 
   async detect(dir, entries) {
@@ -51,7 +51,7 @@ export const dbMigrateLayout: MigrationLayout = {
 };
 
 /** The package.json whose scripts start db-migrate with `--non-transactional`, if any. */
-async function nonTransactional(repo: RepoFiles, dir: string): Promise<string | undefined> {
+export async function nonTransactional(repo: RepoFiles, dir: string): Promise<string | undefined> {
   const files = await nearbyFiles(repo, dir, /^package\.json$/);
   return files.find((f) => /db-migrate[^"\n]*--non-transactional/.test(f.text))?.path;
 }

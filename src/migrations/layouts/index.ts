@@ -1,6 +1,7 @@
 import type { LayoutName } from '../migration.js';
 import type { MigrationLayout } from '../layout.js';
-import { dbMigrateLayout } from './db-migrate.js';
+import { dbMigrateSqlLayout } from './db-migrate.js';
+import { dbMigrateLayout } from './db-migrate-js.js';
 import { dbmateLayout } from './dbmate.js';
 import { drizzleLayout } from './drizzle.js';
 import { flywayLayout } from './flyway.js';
@@ -29,13 +30,14 @@ export const layouts: readonly MigrationLayout[] = [
   dbmateLayout,
   golangMigrateLayout,
   graphileMigrateLayout,
-  dbMigrateLayout,
+  dbMigrateSqlLayout,
   postgresMigrationsLayout,
   typeormLayout,
   mikroOrmLayout,
   nodePgMigrateLayout,
   kyselyLayout,
   sequelizeLayout,
+  dbMigrateLayout,
   knexLayout,
   sqlLayout,
 ];
