@@ -82,3 +82,35 @@ describe('a drop or rename of something the history never created', () => {
     expect(dropped.map((f) => [...new Set(f.references.map((x) => x.source))])).toEqual([['worktree']]);
   });
 });
+
+describe('a TS/JS migration whose drop sits under a run-time check', () => {
+  it('takes the drop in the else branch as happening and checks the code against it', async () => {
+    const knexPkg = JSON.stringify({ name: 'app', dependencies: { knex: '3.1.0', pg: '8.11.0' } });
+    const r = scenario(
+      {
+        'package.json': knexPkg,
+        'migrations/20240101000000_users.js':
+          "exports.up = (knex) => knex.schema.createTable('users', (t) => {\n  t.increments('id');\n  t.text('legacy');\n});\nexports.down = (knex) => knex.schema.dropTable('users');\n",
+        'src/queries.ts': code('SELECT id, legacy FROM users'),
+      },
+      {
+        'migrations/20240201000000_drop_legacy.js': [
+          'exports.up = async (knex) => {',
+          "  if (!(await knex.schema.hasColumn('users', 'legacy'))) {",
+          "    await knex.schema.alterTable('users', (t) => t.text('note'));",
+          '  } else {',
+          "    await knex.schema.alterTable('users', (t) => t.dropColumn('legacy'));",
+          '  }',
+          '};',
+          'exports.down = async () => {};',
+          '',
+        ].join('\n'),
+      },
+    );
+    const { code: exit, json } = await checkJson(r.root, ['--base', 'base']);
+    const dropped = json.findings.filter((f) => f.rule === 'dropped-column-in-use');
+    expect(dropped.map((f) => [f.target?.column, f.migration?.line, [...new Set(f.references.map((x) => x.source))].sort().join('+')])).toEqual([['legacy', 5, 'base+worktree']]);
+    expect(json.diagnostics.filter((d) => d.code === 'unanalysed-statement')).toEqual([]);
+    expect(exit).toBe(1);
+  });
+});
