@@ -16,6 +16,10 @@ export const LAYOUT_NAMES = [
   'node-pg-migrate',
   'sequelize',
   'mikro-orm',
+  'graphile-migrate',
+  'postgres-migrations',
+  'db-migrate',
+  'db-migrate-sql',
 ] as const;
 
 const severity = { enum: ['off', 'info', 'warning', 'error'] };

@@ -84,6 +84,24 @@ interface MigrationSuppression extends SuppressionInfo {
   targetLine?: number;
 }
 
+/**
+ * Whether a relation was created by the new migrations of a set: absent before them and present after one of
+ * their steps. A relation the replayed history never knew (a table made outside the migrations, history
+ * rollsafe could not read) that a new migration drops or renames is not new: the running release may use it.
+ */
+function createdByNew(beforeNew: Schema, newOnes: readonly PreparedMigration[]): (name: QualifiedName) => boolean {
+  const memo = new Map<string, boolean>();
+  return (name) => {
+    const key = objectKey(name);
+    let answer = memo.get(key);
+    if (answer === undefined) {
+      answer = !beforeNew.tables.has(key) && !beforeNew.views.has(key) && newOnes.some((m) => m.steps.some((s) => s.after.tables.has(key) || s.after.views.has(key)));
+      memo.set(key, answer);
+    }
+    return answer;
+  };
+}
+
 export function evaluate(sets: readonly PreparedSet[], options: EvaluateOptions): Finding[] {
   return runSync(evaluateSteps(sets, options));
 }
@@ -112,6 +130,7 @@ export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOp
         return newOnes.find((m) => resolves(m.after, table, column))?.migration.path;
       },
     });
+    const isNew = createdByNew(beforeNew, newOnes);
 
     for (const prepared of newOnes) {
       const migrationSuppressions = parseMigrationSuppressions(prepared);
@@ -129,7 +148,7 @@ export function* evaluateSteps(sets: readonly PreparedSet[], options: EvaluateOp
           transaction: options.transaction ?? prepared.migration.transaction,
           deployModel: options.deployModel,
           live,
-          isNew: (name: QualifiedName) => !beforeNew.tables.has(objectKey(name)) && !beforeNew.views.has(objectKey(name)),
+          isNew,
           options: configured.options,
           severity: configured.severity,
           report: (reported) => {

@@ -697,6 +697,13 @@ export function outsideTransactionHint(migration: Migration): string {
       return 'Write `-- migrate:up transaction:false` and keep the statement alone in that section (lib/pq sends the section as one query).';
     case 'flyway':
       return 'Put the statement in a migration of its own: Flyway runs a migration holding it outside a transaction (and refuses mixed migrations unless mixed=true).';
+    case 'graphile-migrate':
+      return 'Put the statement alone in a migration whose body starts with `--! no-transaction`: graphile-migrate then sends it as one query without BEGIN.';
+    case 'postgres-migrations':
+      return 'Put the statement alone in a migration file marked `-- postgres-migrations disable-transaction`: the file is then sent as one query without a transaction.';
+    case 'db-migrate':
+    case 'db-migrate-sql':
+      return "db-migrate's Postgres driver wraps every migration in BEGIN/COMMIT: run this statement with `db-migrate up --non-transactional`, alone in its migration.";
     case 'drizzle':
       return 'drizzle-kit runs every pending migration in one transaction: run this statement outside its migrator (a separate step of the deploy).';
     default:

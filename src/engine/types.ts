@@ -97,7 +97,7 @@ export interface RuleContext {
   deployModel: DeployModel;
   /** Code sources that must survive this migration (depends on the deploy model and the migration's phase). */
   live: LiveSource[];
-  /** True when the table (or view) did not exist before the new migrations of this change set: no lock hazard, no live user. */
+  /** True when a new migration of this change set created the table (or view): no lock hazard, no live user in older releases. A relation the history never knew is not new. */
   isNew(name: QualifiedName): boolean;
   /** Rule options from config. */
   options: Readonly<Record<string, unknown>>;

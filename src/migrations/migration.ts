@@ -12,7 +12,11 @@ export type LayoutName =
   | 'typeorm'
   | 'node-pg-migrate'
   | 'sequelize'
-  | 'mikro-orm';
+  | 'mikro-orm'
+  | 'graphile-migrate'
+  | 'postgres-migrations'
+  | 'db-migrate'
+  | 'db-migrate-sql';
 
 /** Whether the migration tool wraps the migration in a transaction when it runs it. */
 export type TransactionMode = 'wrapped' | 'none';

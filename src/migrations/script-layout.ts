@@ -1,5 +1,5 @@
 /**
- * What the six TS/JS migration layouts (Knex, Kysely, TypeORM, node-pg-migrate, Sequelize, MikroORM) share:
+ * What the TS/JS migration layouts (Knex, Kysely, TypeORM, node-pg-migrate, Sequelize, MikroORM, db-migrate) share:
  * telling whose migrations a folder of scripts holds (one vote over a few file heads, shared by the six so
  * each head is read once), listing the scripts, and finding the tool's configuration file near the folder.
  */
@@ -27,6 +27,7 @@ const SIGNATURES: ReadonlyArray<[ScriptLayoutName, RegExp]> = [
   ['node-pg-migrate', /node-pg-migrate|\bMigrationBuilder\b|\bpgm\.\w+\s*\(|\bup\s*[=:(]\s*(?:async\s*)?(?:function\s*)?\(?\s*pgm\b/],
   ['kysely', /from\s+['"]kysely['"]|require\(\s*['"]kysely['"]\s*\)|\bKysely\s*</],
   ['sequelize', /\bqueryInterface\b|\bQueryInterface\b|from\s+['"]sequelize['"]|require\(\s*['"]sequelize['"]\s*\)|sequelize-cli/],
+  ['db-migrate', /\bdb\.(runSql|createTable|addColumn|removeColumn|renameColumn|renameTable|dropTable|addIndex|removeIndex|changeColumn)\s*\(|require\(\s*['"]db-migrate['"]\s*\)/],
   ['knex', /from\s+['"]knex['"]|require\(\s*['"]knex['"]\s*\)|\bKnex\b|\bup\s*[=:(]\s*(?:async\s*)?(?:function\s*)?\(?\s*knex\b|\bknex\.(schema|raw)\b/],
 ];
 
@@ -40,7 +41,7 @@ const HEAD_BYTES = 8192;
 const SAMPLE = 6;
 const votes = new WeakMap<RepoFiles, Map<string, Promise<ScriptLayoutName | undefined>>>();
 
-/** The tool whose migrations `dir` holds, by a vote of a few files; computed once per folder for the six layouts. */
+/** The tool whose migrations `dir` holds, by a vote of a few files; computed once per folder for the script layouts. */
 export function folderTool(dir: string, entries: FolderEntries, repo: RepoFiles): Promise<ScriptLayoutName | undefined> {
   let byDir = votes.get(repo);
   if (!byDir) {

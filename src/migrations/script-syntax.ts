@@ -7,9 +7,9 @@ import { ts } from 'ts-morph';
 import type { LayoutName } from './migration.js';
 
 /** The layouts whose migrations are TS/JS modules. */
-export type ScriptLayoutName = Extract<LayoutName, 'knex' | 'kysely' | 'typeorm' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm'>;
+export type ScriptLayoutName = Extract<LayoutName, 'knex' | 'kysely' | 'typeorm' | 'node-pg-migrate' | 'sequelize' | 'mikro-orm' | 'db-migrate'>;
 
-export const SCRIPT_LAYOUTS: readonly ScriptLayoutName[] = ['knex', 'kysely', 'typeorm', 'node-pg-migrate', 'sequelize', 'mikro-orm'];
+export const SCRIPT_LAYOUTS: readonly ScriptLayoutName[] = ['knex', 'kysely', 'typeorm', 'node-pg-migrate', 'sequelize', 'mikro-orm', 'db-migrate'];
 
 export function isScriptLayout(name: LayoutName): name is ScriptLayoutName {
   return (SCRIPT_LAYOUTS as readonly string[]).includes(name);

@@ -1,13 +1,17 @@
 import type { LayoutName } from '../migration.js';
 import type { MigrationLayout } from '../layout.js';
+import { dbMigrateSqlLayout } from './db-migrate.js';
+import { dbMigrateLayout } from './db-migrate-js.js';
 import { dbmateLayout } from './dbmate.js';
 import { drizzleLayout } from './drizzle.js';
 import { flywayLayout } from './flyway.js';
 import { golangMigrateLayout } from './golang-migrate.js';
+import { graphileMigrateLayout } from './graphile-migrate.js';
 import { knexLayout } from './knex.js';
 import { kyselyLayout } from './kysely.js';
 import { mikroOrmLayout } from './mikro-orm.js';
 import { nodePgMigrateLayout } from './node-pg-migrate.js';
+import { postgresMigrationsLayout } from './postgres-migrations.js';
 import { prismaLayout } from './prisma.js';
 import { sequelizeLayout } from './sequelize.js';
 import { sqlLayout } from './sql.js';
@@ -25,11 +29,15 @@ export const layouts: readonly MigrationLayout[] = [
   flywayLayout,
   dbmateLayout,
   golangMigrateLayout,
+  graphileMigrateLayout,
+  dbMigrateSqlLayout,
+  postgresMigrationsLayout,
   typeormLayout,
   mikroOrmLayout,
   nodePgMigrateLayout,
   kyselyLayout,
   sequelizeLayout,
+  dbMigrateLayout,
   knexLayout,
   sqlLayout,
 ];

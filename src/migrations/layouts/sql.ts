@@ -23,6 +23,8 @@ export const sqlLayout: MigrationLayout = {
     // A folder of TS/JS migrations (Knex, TypeORM…) with a stray .sql file is not a SQL history.
     if (entries.files.filter((f) => SCRIPT.test(f)).length > sql.length) return undefined;
     if (OTHER_DATABASE.test(dir)) return undefined;
+    // graphile-migrate's folder: current.sql is work in progress, the history is in committed/.
+    if (entries.dirs.includes('committed') && (entries.files.includes('current.sql') || entries.dirs.includes('current'))) return undefined;
     const folder = dir.slice(dir.lastIndexOf('/') + 1);
     if (/migrat/i.test(folder)) return { confidence: 0.3, reason: `a "${folder}" folder of .sql files` };
     // Elsewhere only numbered files count: loose .sql (queries, seeds, schema dumps) is not a history.

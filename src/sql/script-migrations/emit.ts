@@ -56,7 +56,7 @@ export class MigrationSink {
 
   /**
    * One call of the migration (`knex.schema.alterTable(…)`): `type` names it, `node` is the whole call.
-   * `unanalysable` (a loop over a run-time list, an else branch…) turns whatever it emits into a single
+   * `unanalysable` (a loop over a run-time list, a catch block…) turns whatever it emits into a single
    * `unanalysed-statement` for the call.
    */
   operation(type: string, node: ts.Node, unanalysable: string | undefined, build: (emit: Emitter) => void): void {

@@ -10,6 +10,7 @@ import type { Migration } from '../../migrations/migration.js';
 import { findUp, isScriptLayout, type ScriptLayoutName } from '../../migrations/script-syntax.js';
 import type { Change } from '../types.js';
 import { MigrationSink } from './emit.js';
+import { dbMigrateTool } from './db-migrate.js';
 import { knexTool } from './knex.js';
 import { kyselyTool } from './kysely.js';
 import { mikroOrmTool } from './mikro-orm.js';
@@ -35,6 +36,7 @@ const TOOLS: Record<ScriptLayoutName, ScriptTool> = {
   'node-pg-migrate': nodePgMigrateTool,
   sequelize: sequelizeTool,
   'mikro-orm': mikroOrmTool,
+  'db-migrate': dbMigrateTool,
 };
 
 /** Reads a TS/JS migration (the SQL parser must be loaded). Never throws: problems become diagnostics. */

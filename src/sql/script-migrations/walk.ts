@@ -126,15 +126,16 @@ export class Walker {
       const truth = truthiness(evaluate(statement.expression, scope));
       if (truth === true) return this.statement(statement.thenStatement, scope, handler, mode);
       if (truth === false) return statement.elseStatement ? this.statement(statement.elseStatement, scope, handler, mode) : 'next';
-      // The then branch is read as if it ran; what it assigns stays unknown after it.
+      // Both branches are read as if they ran, the then branch first: the schema may hold what either creates,
+      // and a drop or rename guarded by a run-time check (`if (await knex.schema.hasColumn(…))`) is taken to
+      // happen, so the code-aware rules see it. What the branches assign stays unknown after them.
       this.assumed++;
       try {
         this.statement(statement.thenStatement, scope, handler, mode);
+        if (statement.elseStatement) this.statement(statement.elseStatement, scope, handler, mode);
       } finally {
         this.assumed--;
       }
-      const condition = this.brief(statement.expression);
-      if (statement.elseStatement) this.statement(statement.elseStatement, scope, handler, mode ?? `it runs only when \`${condition}\` is false, which is known only at run time`);
       return 'next';
     }
     if (ts.isForOfStatement(statement)) return this.forOf(statement, scope, handler, mode);
