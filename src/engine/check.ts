@@ -2,8 +2,9 @@
  * `rollsafe check`, start to end: find the migrations, decide which are new, parse and replay them, scan
  * the live code (only when a new migration needs it), evaluate the rules.
  */
-import { existsSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, lstatSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
 import { git, GitError } from '../git.js';
 import { chooseBase, discoverConfiguredSets, isCi, migrationsNotAt, type BaseChoice } from './inputs.js';
@@ -12,6 +13,7 @@ import { loadParser } from '../sql/parser.js';
 import { loadMigrationReaders } from '../schema/history.js';
 import { replayWithSnapshotsSteps, SchemaSnapshots } from './schema-snapshot.js';
 import { runYielding } from '../yielding.js';
+import { readRepoFile } from '../safe-fs.js';
 import { ReferenceIndex } from '../code/reference-index.js';
 import type { CodeSuppression } from '../code/facts.js';
 import type { RollsafeConfig, RuleSetting } from '../config/types.js';
@@ -274,12 +276,52 @@ function aboutTouched(d: Diagnostic, changed: ReadonlySet<string> | null, newPat
 async function changedSince(root: string, base: string | null, namedFiles: boolean): Promise<Set<string> | null> {
   if (!base || namedFiles) return null;
   try {
-    const diff = await git(['diff', '--name-only', '--no-renames', '-z', base, '--'], root);
+    // The index against the base: objects only. git is never asked to compare the working tree itself
+    // (`git diff <base>`): that runs the clean filters the repository configures on files it reads.
+    const staged = await git(['diff', '--cached', '--name-only', '--no-renames', '-z', base, '--'], root);
     const untracked = await git(['ls-files', '--others', '--exclude-standard', '-z'], root);
-    return new Set([...diff.split('\0'), ...untracked.split('\0')].filter(Boolean));
+    const changed = new Set([...staged.split('\0'), ...untracked.split('\0')].filter(Boolean));
+    for (const path of await unstagedChanges(root)) changed.add(path);
+    return changed;
   } catch {
     return null;
   }
+}
+
+/**
+ * Tracked files whose working-tree content differs from the index, found as git's racy-index check finds them
+ * but without git reading the files: those written since the index was, hashed here as blobs (no filters) and
+ * compared with the index's object ids.
+ */
+async function unstagedChanges(root: string): Promise<string[]> {
+  const indexFile = (await git(['rev-parse', '--path-format=absolute', '--git-path', 'index'], root)).trim();
+  let indexTime: number;
+  try {
+    indexTime = lstatSync(indexFile).mtimeMs;
+  } catch {
+    return [];
+  }
+  const out: string[] = [];
+  for (const entry of (await git(['ls-files', '--stage', '-z'], root)).split('\0')) {
+    const m = /^(\d+) ([0-9a-f]+) \d\t(.+)$/s.exec(entry);
+    if (!m || m[1] === '160000') continue; // submodules: not files of this repository
+    const [, , sha, path] = m;
+    let stat;
+    try {
+      stat = lstatSync(join(root, path!));
+    } catch {
+      out.push(path!); // deleted in the working tree
+      continue;
+    }
+    // Written before the index was (and not within git's racy second of it): the index's id still holds.
+    if (stat.mtimeMs + 2000 < indexTime) continue;
+    const read = readRepoFile(root, path!, { maxBytes: 64 * 1024 * 1024, noLinks: true });
+    if (!read.ok) continue;
+    const hash = createHash(sha!.length === 64 ? 'sha256' : 'sha1');
+    hash.update(`blob ${read.bytes.length}\0`).update(read.bytes);
+    if (hash.digest('hex') !== sha) out.push(path!);
+  }
+  return out;
 }
 
 export function configureRules(rules: readonly Rule[], config: RollsafeConfig): ConfiguredRule[] {
