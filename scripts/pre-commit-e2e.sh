@@ -74,7 +74,9 @@ repos:
       - id: rollsafe
 YAML
 git add -A
-git commit --quiet -m 'the application, deployed'
+# Deployed long ago: rollsafe softens lock findings on a table created in the last 30 days (it is likely small).
+long_ago="$(date -u -d '-120 days' '+%Y-%m-%dT%H:%M:%SZ')"
+GIT_AUTHOR_DATE="$long_ago" GIT_COMMITTER_DATE="$long_ago" git commit --quiet -m 'the application, deployed'
 "$pre_commit" install
 
 say "installing the hook (pre-commit install-hooks)"
