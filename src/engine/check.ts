@@ -256,11 +256,17 @@ async function tableHints(root: string, config: RollsafeConfig, sets: readonly M
   };
 }
 
+/** Diagnostics about what this run could not read (permissions, missing objects): never hidden. */
+const ALWAYS_SHOWN = new Set(['file-unreadable', 'file-refused', 'file-too-large', 'git-blob-missing']);
+
 /**
  * Whether a diagnostic is about something the change touches: a new migration, a file changed since the base,
  * a folder holding one of them, or the run as a whole. Unknown changes (no base): everything counts.
  */
 function aboutTouched(d: Diagnostic, changed: ReadonlySet<string> | null, newPaths: ReadonlySet<string>): boolean {
+  // What this run could not read is about this run, whatever the change touched; and an error fails the run,
+  // so it is always shown.
+  if (d.severity === 'error' || ALWAYS_SHOWN.has(d.code)) return true;
   const path = d.location.path;
   if (changed === null || path === '' || path === '.' || changed.has(path) || newPaths.has(path)) return true;
   const prefix = `${path.replace(/\/+$/, '')}/`;
