@@ -3,8 +3,7 @@
 //
 // The facts live in test/real-history/*.json (see test/real-history/README.md for the format). The
 // repositories are not part of this project: each is a read-only git mirror brought onto the machine
-// beforehand (by default under /work/.mirror/<owner>+<name>/repo, or $ROLLSAFE_MIRRORS/<owner>+<name>/repo,
-// or $ROLLSAFE_MIRRORS/<owner>+<name>). A fact whose mirror is missing is reported as skipped, never as
+// beforehand, in $ROLLSAFE_MIRRORS/<owner>+<name>/repo or $ROLLSAFE_MIRRORS/<owner>+<name>. A fact whose mirror is missing is reported as skipped, never as
 // passed. Nothing of a repository is executed: it is cloned (--shared, no hooks), checked out, and read by
 // `rollsafe check` with ROLLSAFE_NO_CODE_CONFIG=1.
 //
@@ -12,7 +11,7 @@
 //
 // Exit code: 0 when every fact that ran holds, 1 when one does not, 2 on a usage error.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +35,8 @@ for (let i = 0; i < args.length; i++) {
   else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
   else options.files.push(resolve(arg));
 }
+
+if (!process.env.ROLLSAFE_MIRRORS) usage('set ROLLSAFE_MIRRORS to the folder that holds the mirrors (<owner>+<name>/repo)');
 
 const factsDir = join(root, 'test', 'real-history');
 const files =
@@ -71,7 +72,7 @@ function loadFacts() {
 
 function mirrorOf(repo) {
   const name = repo.replace('/', '+');
-  const bases = [process.env.ROLLSAFE_MIRRORS, '/work/.mirror'].filter(Boolean);
+  const bases = [process.env.ROLLSAFE_MIRRORS].filter(Boolean);
   for (const base of bases) {
     for (const candidate of [join(base, name, 'repo'), join(base, name)]) {
       if (existsSync(join(candidate, 'objects')) || existsSync(join(candidate, '.git'))) return candidate;
@@ -98,8 +99,9 @@ function git(cwd, ...gitArgs) {
   return result.stdout.trim();
 }
 
-const work = join(tmpdir(), 'rollsafe-real-history');
-mkdirSync(work, { recursive: true });
+// A folder of this run's own: two runs at once never share a checkout (or its index.lock).
+const work = mkdtempSync(join(tmpdir(), 'rollsafe-real-history-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 function checkout(repo, commit) {
   const mirror = mirrorOf(repo);
