@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostic.js';
-import { git, GitError } from '../git.js';
+import { git, GitError, gitSync } from '../git.js';
 import { chooseBase, discoverConfiguredSets, isCi, migrationsNotAt, type BaseChoice } from './inputs.js';
 import type { Migration, MigrationSet } from '../migrations/migration.js';
 import { loadParser } from '../sql/parser.js';
@@ -146,7 +146,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const findings = await runYielding(evaluateSteps(prepared, {
     rules,
     changedFiles,
-    tableHints: await tableHints(options.root, config, sets, newPaths),
+    tableHints: tableHints(options.root, config, sets, newPaths),
     pgVersion: options.pgVersion ?? config.pgVersion ?? DEFAULT_PG_VERSION,
     deployModel: (config.deployModel ?? 'before-deploy') as DeployModel,
     live,
@@ -224,35 +224,39 @@ export function presetSeverity(rule: Rule, preset: RollsafeConfig['preset']): Ru
 }
 
 /**
- * Table sizes beyond the schema: the configuration's hints, and when each migration was committed (one
- * `git log` over the migration folders; none outside git). Ages are measured from the checked commit, so a
- * replay of history judges as it would have then; from the clock when new migrations are not committed yet.
+ * What the configuration and the history say about the size of tables. The dates of the history (when each
+ * migration file was added) come from one `git log` over the migration folders, run the first time a lock
+ * finding asks how old its table is, never on a run that has no such finding.
  */
-async function tableHints(root: string, config: RollsafeConfig, sets: readonly MigrationSet[], newPaths: ReadonlySet<string>): Promise<TableHints> {
-  const added = new Map<string, number>();
-  let now: number | undefined;
-  const dirs = sets.map((s) => s.dir || '.');
-  if (dirs.length > 0) {
-    try {
-      const head = (await git(['log', '-1', '--format=%ct', 'HEAD'], root)).trim();
-      now = head ? Number(head) : undefined;
-      const log = await git(['log', '--diff-filter=A', '--no-renames', '--format=%x00%ct', '--name-only', 'HEAD', '--', ...dirs], root);
-      for (const entry of log.split('\0').filter(Boolean)) {
-        const [time, ...paths] = entry.split('\n').map((l) => l.trim()).filter(Boolean);
-        // Newest first: the oldest commit that added a path wins (a file deleted and added again keeps its first date).
-        for (const p of paths) added.set(p, Number(time));
+function tableHints(root: string, config: RollsafeConfig, sets: readonly MigrationSet[], newPaths: ReadonlySet<string>): TableHints {
+  let dates: { added: Map<string, number>; now: number | undefined } | undefined;
+  const read = (): { added: Map<string, number>; now: number | undefined } => {
+    if (dates) return dates;
+    const added = new Map<string, number>();
+    let now: number | undefined;
+    const dirs = sets.map((s) => s.dir || '.');
+    if (dirs.length > 0) {
+      const head = gitSync(['log', '-1', '--format=%ct', 'HEAD'], root)?.trim();
+      const log = gitSync(['log', '--diff-filter=A', '--no-renames', '--format=%x00%ct', '--name-only', 'HEAD', '--', ...dirs], root);
+      if (head && log !== null) {
+        now = Number(head);
+        for (const entry of log.split('\0').filter(Boolean)) {
+          const [time, ...paths] = entry.split('\n').map((l) => l.trim()).filter(Boolean);
+          // Newest first: the oldest commit that added a path wins (a file deleted and added again keeps its first date).
+          for (const p of paths) added.set(p, Number(time));
+        }
+        // Work not committed yet (a PR being written, a pre-commit hook) happens now, not at the last commit.
+        if ([...newPaths].some((p) => !added.has(p))) now = Math.floor(Date.now() / 1000);
       }
-      // Work not committed yet (a PR being written, a pre-commit hook) happens now, not at the last commit.
-      if ([...newPaths].some((p) => !added.has(p))) now = Math.floor(Date.now() / 1000);
-    } catch {
-      now = undefined;
     }
-  }
+    dates = { added, now: now !== undefined && Number.isFinite(now) ? now : undefined };
+    return dates;
+  };
   return {
     large: new Set(config.largeTables ?? []),
     small: new Set(config.smallTables ?? []),
-    addedAt: (path) => added.get(path),
-    now: now !== undefined && Number.isFinite(now) ? now : undefined,
+    addedAt: (path) => read().added.get(path),
+    now: () => read().now,
   };
 }
 

@@ -72,8 +72,11 @@ export interface TableHints {
   small: ReadonlySet<string>;
   /** Unix time (seconds) of the commit that added a migration file; undefined when git does not know. */
   addedAt(migrationPath: string): number | undefined;
-  /** Unix time of the commit being checked: "recent" is measured from it, so a replay of history judges alike. */
-  now: number | undefined;
+  /**
+   * Unix time of the commit being checked: "recent" is measured from it, so a replay of history judges alike.
+   * A function: reading the history's dates costs a `git log`, paid only when a finding asks.
+   */
+  now(): number | undefined;
 }
 
 /** A table created less than this many days before the checked commit is likely still small. */
@@ -204,12 +207,14 @@ function sizeAware(finding: Finding, configured: ConfiguredRule, prepared: Prepa
   if (names.some((n) => hints.small.has(n))) {
     return { ...finding, severity: 'info', message: `${finding.message} (${table} is listed in smallTables: the lock is brief.)` };
   }
-  if (finding.severity !== 'error' || hints.now === undefined) return finding;
+  if (finding.severity !== 'error') return finding;
   const created = prepared.before.tables.get(objectKey({ schema, name: table }))?.createdBy;
   if (!created || created === prepared.migration.path) return finding;
+  const now = hints.now();
+  if (now === undefined) return finding;
   const at = hints.addedAt(created);
   if (at === undefined) return finding;
-  const days = Math.floor((hints.now - at) / 86400);
+  const days = Math.floor((now - at) / 86400);
   if (days < 0 || days >= RECENT_TABLE_DAYS) return finding;
   const age = days === 0 ? 'today' : days === 1 ? 'a day ago' : `${days} days ago`;
   return {
