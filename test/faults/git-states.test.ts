@@ -3,26 +3,14 @@
  * a detached HEAD, a worktree with uncommitted and untracked files.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rollsafe } from '../support/cli.js';
-import type { TestRepo } from '../support/git-repo.js';
-import { findingKeys, incidentRepo, parseJson } from './support.js';
+import { findingKeys, parseJson, scratch } from './support.js';
 
-const repos: TestRepo[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const r of repos) r.remove();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function repo(...args: Parameters<typeof incidentRepo>): TestRepo {
-  const r = incidentRepo(...args);
-  repos.push(r);
-  return r;
-}
+const { repo, keep } = scratch();
 
 const expected = ['dropped-column-in-use db/migrations/002_drop_state.sql:1'];
 
@@ -34,7 +22,7 @@ describe('shallow clone', () => {
     r.commit('drop state');
     const base = r.git('rev-parse', 'base').trim();
     const parent = mkdtempSync(join(tmpdir(), 'rollsafe-shallow-'));
-    dirs.push(parent);
+    keep(parent);
     const clone = join(parent, 'clone');
     execFileSync('git', ['clone', '-q', '--depth', '1', '--branch', 'main', `file://${r.root}`, clone], { stdio: 'ignore' });
     expect(execFileSync('git', ['rev-parse', '--is-shallow-repository'], { cwd: clone, encoding: 'utf8' }).trim()).toBe('true');

@@ -4,9 +4,10 @@
  * still reports it.
  */
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { binPath, ensureBuilt } from '../support/built.js';
 import { TestRepo, type Files } from '../support/git-repo.js';
 
@@ -142,3 +143,29 @@ export function expectWholeCache(root: string): void {
 
 /** `check --base base --format json`. */
 export const checkArgs = ['check', '--base', 'base', '--format', 'json'];
+
+/**
+ * The repositories and folders one test file makes, removed after it: `repo` is an incident repository,
+ * `tempDir` a new folder, `keep` a folder made otherwise.
+ */
+export function scratch(): { repo: typeof incidentRepo; tempDir: (prefix: string) => string; keep: (dir: string) => string } {
+  const repos: TestRepo[] = [];
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const r of repos) r.remove();
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+  const keep = (dir: string): string => {
+    dirs.push(dir);
+    return dir;
+  };
+  return {
+    repo: (...args) => {
+      const r = incidentRepo(...args);
+      repos.push(r);
+      return r;
+    },
+    tempDir: (prefix) => keep(mkdtempSync(join(tmpdir(), prefix))),
+    keep,
+  };
+}

@@ -9,23 +9,11 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rollsafe } from '../support/cli.js';
-import type { TestRepo } from '../support/git-repo.js';
-import { findingKeys, giveToNobody, incidentRepo, isRoot, NOBODY, parseJson, runCli, type SpawnOptions } from './support.js';
+import { findingKeys, giveToNobody, isRoot, NOBODY, parseJson, runCli, type SpawnOptions, scratch } from './support.js';
 
-const repos: TestRepo[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const r of repos) r.remove();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function repo(...args: Parameters<typeof incidentRepo>): TestRepo {
-  const r = incidentRepo(...args);
-  repos.push(r);
-  return r;
-}
+const { repo, keep } = scratch();
 
 const expected = ['dropped-column-in-use db/migrations/002_drop_state.sql:1'];
 
@@ -33,7 +21,7 @@ const expected = ['dropped-column-in-use db/migrations/002_drop_state.sql:1'];
 function unprivileged(root: string): SpawnOptions | string {
   if (!isRoot) return {};
   const home = mkdtempSync(join(tmpdir(), 'rollsafe-nobody-home-'));
-  dirs.push(home);
+  keep(home);
   giveToNobody(root);
   giveToNobody(home);
   try {
@@ -86,7 +74,7 @@ describe('missing and unreadable files', () => {
     const as = unprivileged(r.root);
     if (typeof as === 'string') return ctx.skip(as);
     const tmp = mkdtempSync(join(tmpdir(), 'rollsafe-ro-tmp-'));
-    dirs.push(tmp);
+    keep(tmp);
     if (isRoot) giveToNobody(tmp);
     chmodSync(join(r.root, 'node_modules'), 0o555);
     const run = await runCli(r.root, ['check', '--base', 'base', '--format', 'json'], { ...as, env: { ...as.env, TMPDIR: tmp } });

@@ -6,32 +6,13 @@
  * listed in the same order under cs_CZ (where "ch" sorts after "h") as under C.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/built.js';
-import type { TestRepo } from '../support/git-repo.js';
-import { giveToNobody, incidentRepo, isRoot, NOBODY, runCli, type SpawnOptions } from './support.js';
+import { giveToNobody, isRoot, NOBODY, runCli, type SpawnOptions, scratch } from './support.js';
 
-const repos: TestRepo[] = [];
-const dirs: string[] = [];
-afterAll(() => {
-  for (const r of repos) r.remove();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
-
-function repo(...args: Parameters<typeof incidentRepo>): TestRepo {
-  const r = incidentRepo(...args);
-  repos.push(r);
-  return r;
-}
-
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  dirs.push(dir);
-  return dir;
-}
+const { repo, tempDir } = scratch();
 
 function expectOneLineUsageError(run: { code: number | null; stderr: string }, pattern: RegExp): void {
   expect(run.code).toBe(2);
