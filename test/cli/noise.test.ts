@@ -3,69 +3,41 @@
  * PR prints. Code the PR does not touch, other databases' migrations, moved migration folders, recently
  * created tables, diagnostics about old files, Sequelize join models, extractors where their library is not.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { extractFile } from '../../src/code/extract-file.js';
 import { mikroOrmExtractor } from '../../src/code/extractors/mikro-orm.js';
 import { checkJson, rollsafe } from '../support/cli.js';
+import { TestRepo } from '../support/git-repo.js';
 
 const DAY = 86400;
 const T0 = 1_700_000_000;
-const made: string[] = [];
+const repos: TestRepo[] = [];
 afterAll(() => {
-  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+  for (const r of repos) r.remove();
 });
 
-/** A git repository whose commits carry the dates the test gives (seconds). */
-class Repo {
-  readonly root = mkdtempSync(join(tmpdir(), 'rollsafe-noise-'));
-  constructor() {
-    made.push(this.root);
-    mkdirSync(join(this.root, 'node_modules'));
-    this.git(T0, 'init', '-q', '-b', 'main');
-  }
-  git(at: number, ...args: string[]): string {
-    const date = `@${at} +0000`;
-    return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], {
-      cwd: this.root,
-      encoding: 'utf8',
-      env: { ...process.env, GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date },
-    });
-  }
-  write(files: Record<string, string | null>): this {
-    for (const [path, text] of Object.entries(files)) {
-      const full = join(this.root, path);
-      if (text === null) rmSync(full, { force: true });
-      else {
-        mkdirSync(dirname(full), { recursive: true });
-        writeFileSync(full, text);
-      }
-    }
-    return this;
-  }
-  commit(at: number, files: Record<string, string | null>): this {
-    this.write(files);
-    this.git(at, 'add', '-A');
-    this.git(at, 'commit', '-q', '--allow-empty', '-m', `at ${at}`);
-    return this;
-  }
+/** A repository (with node_modules, so its cache stays inside it) whose commits carry the dates the test gives. */
+function dated(): TestRepo {
+  const r = new TestRepo('rollsafe-noise-');
+  repos.push(r);
+  mkdirSync(join(r.root, 'node_modules'));
+  return r;
 }
 
 const pgCode = (sql: string) => `import { Pool } from 'pg';\nconst pool = new Pool();\nexport const q = () => pool.query(${JSON.stringify(sql)});\n`;
 
 describe('unknown-column-reference only where the PR changed the code or its table', () => {
-  const repo = new Repo().commit(T0, {
+  const repo = dated().commitAt(T0, {
     'db/migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, email text);\nCREATE TABLE notes (id bigint PRIMARY KEY, body text);\n',
     'src/old.ts': pgCode('SELECT nickname FROM users'),
     'src/system.ts': pgCode('SELECT ctid, xmin, tableoid, email FROM users'),
   });
-  repo.git(T0, 'tag', 'base');
+  repo.gitAt(T0, 'tag', 'base');
 
   it('is silent about old code on a table the PR does not change, and never reports system columns', async () => {
-    repo.commit(T0 + DAY, { 'db/migrations/002_notes.sql': 'ALTER TABLE notes ADD COLUMN title text;\n' });
+    repo.commitAt(T0 + DAY, { 'db/migrations/002_notes.sql': 'ALTER TABLE notes ADD COLUMN title text;\n' });
     const { json } = await checkJson(repo.root, ['--base', 'base']);
     expect(json.findings.filter((f) => f.rule === 'unknown-column-reference')).toEqual([]);
   });
@@ -87,14 +59,14 @@ describe('unknown-column-reference only where the PR changed the code or its tab
 
 describe('migrations of another database', () => {
   const clickhouse = 'CREATE TABLE events (id UUID, at DateTime) ENGINE = MergeTree ORDER BY at;\n';
-  const repo = new Repo().commit(T0, {
+  const repo = dated().commitAt(T0, {
     'db/migrations/001_users.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n',
     'clickhouse/migrations/0001_events.up.sql': clickhouse,
     'clickhouse/migrations/0001_events.down.sql': 'DROP TABLE events;\n',
     'analytics/migrations/001_events.sql': clickhouse,
   });
-  repo.git(T0, 'tag', 'base');
-  repo.commit(T0 + DAY, {
+  repo.gitAt(T0, 'tag', 'base');
+  repo.commitAt(T0 + DAY, {
     'clickhouse/migrations/0002_drop.up.sql': 'ALTER TABLE events ON CLUSTER default DROP COLUMN at;\n',
     'clickhouse/migrations/0002_drop.down.sql': 'ALTER TABLE events ON CLUSTER default ADD COLUMN at DateTime;\n',
     'analytics/migrations/002_more.sql': 'ALTER TABLE events ADD COLUMN n UInt32;\n',
@@ -124,10 +96,10 @@ describe('migrations of another database', () => {
 });
 
 describe('history knows when a table was created', () => {
-  const repo = new Repo().commit(T0, { 'db/migrations/001_old.sql': 'CREATE TABLE old_things (id bigint PRIMARY KEY, n int);\n' });
-  repo.commit(T0 + 100 * DAY, { 'db/migrations/002_recent.sql': 'CREATE TABLE recent_things (id bigint PRIMARY KEY, n int);\n' });
-  repo.git(T0 + 100 * DAY, 'tag', 'base');
-  repo.commit(T0 + 103 * DAY, {
+  const repo = dated().commitAt(T0, { 'db/migrations/001_old.sql': 'CREATE TABLE old_things (id bigint PRIMARY KEY, n int);\n' });
+  repo.commitAt(T0 + 100 * DAY, { 'db/migrations/002_recent.sql': 'CREATE TABLE recent_things (id bigint PRIMARY KEY, n int);\n' });
+  repo.gitAt(T0 + 100 * DAY, 'tag', 'base');
+  repo.commitAt(T0 + 103 * DAY, {
     'db/migrations/003_indexes.sql': 'CREATE INDEX old_n ON old_things (n);\nCREATE INDEX recent_n ON recent_things (n);\nCREATE TABLE fresh (id bigint PRIMARY KEY, n int);\nCREATE INDEX fresh_n ON fresh (n);\n',
   });
 
@@ -152,26 +124,26 @@ describe('history knows when a table was created', () => {
 
 describe('moved migration folders', () => {
   it('a migration only moved to another folder is not new', async () => {
-    const repo = new Repo().commit(T0, {
+    const repo = dated().commitAt(T0, {
       'db/postgresql/migrations/01_init/migration.sql': 'CREATE TABLE users (id bigint PRIMARY KEY, name varchar(20));\n',
       'db/postgresql/migrations/migration_lock.toml': 'provider = "postgresql"\n',
     });
-    repo.git(T0, 'tag', 'base');
-    repo.git(T0, 'mv', 'db/postgresql/migrations', 'prisma');
-    repo.commit(T0 + DAY, { 'prisma/02_index/migration.sql': 'CREATE INDEX users_name ON users (name);\n' });
+    repo.gitAt(T0, 'tag', 'base');
+    repo.gitAt(T0, 'mv', 'db/postgresql/migrations', 'prisma');
+    repo.commitAt(T0 + DAY, { 'prisma/02_index/migration.sql': 'CREATE INDEX users_name ON users (name);\n' });
     const { json } = await checkJson(repo.root, ['--base', 'base', '--migrations', 'prisma']);
     expect(json.summary.newMigrations).toEqual(['prisma/02_index/migration.sql']);
   });
 });
 
 describe('diagnostics about files the change does not touch', () => {
-  const repo = new Repo().commit(T0, {
+  const repo = dated().commitAt(T0, {
     'drizzle/0000_init.sql': 'CREATE TABLE a (id bigint PRIMARY KEY);\n',
     'drizzle/0001_orphan.sql': 'CREATE TABLE b (id bigint PRIMARY KEY);\n',
     'drizzle/meta/_journal.json': JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1, tag: '0000_init', breakpoints: true }] }),
   });
-  repo.git(T0, 'tag', 'base');
-  repo.commit(T0 + DAY, {
+  repo.gitAt(T0, 'tag', 'base');
+  repo.commitAt(T0 + DAY, {
     'drizzle/0002_c.sql': 'CREATE TABLE c (id bigint PRIMARY KEY);\n',
     'drizzle/meta/_journal.json': JSON.stringify({
       version: '7',
@@ -196,12 +168,12 @@ describe('Sequelize many-to-many join models', () => {
   it('a belongsToMany through model has no implied id', async () => {
     const model = (name: string, table: string, body: string) =>
       `import { Table, Column, Model, BelongsToMany, ForeignKey, DataType } from 'sequelize-typescript';\n${body.includes('GroupUser') && name !== 'GroupUser' ? "import GroupUser from './GroupUser';\nimport User from './User';\n" : ''}@Table({ tableName: '${table}' })\nexport default class ${name} extends Model {\n${body}\n}\n`;
-    const repo = new Repo().commit(T0, {
+    const repo = dated().commitAt(T0, {
       'db/migrations/001.sql':
         'CREATE TABLE users (id uuid PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz);\nCREATE TABLE groups (id uuid PRIMARY KEY, "createdAt" timestamptz, "updatedAt" timestamptz);\nCREATE TABLE group_users ("userId" uuid, "groupId" uuid, "createdAt" timestamptz, "updatedAt" timestamptz, PRIMARY KEY ("userId", "groupId"));\n',
     });
-    repo.git(T0, 'tag', 'base');
-    repo.commit(T0 + DAY, {
+    repo.gitAt(T0, 'tag', 'base');
+    repo.commitAt(T0 + DAY, {
       'src/models/User.ts': model('User', 'users', ''),
       'src/models/Group.ts': model('Group', 'groups', '  @BelongsToMany(() => User, () => GroupUser)\n  users: User[];'),
       'src/models/GroupUser.ts': model('GroupUser', 'group_users', '  @ForeignKey(() => User)\n  @Column(DataType.UUID)\n  userId: string;\n\n  @Column(DataType.UUID)\n  groupId: string;'),
@@ -237,9 +209,9 @@ describe('the MikroORM extractor', () => {
 
 describe('presets through the CLI', () => {
   it('an ordinary column addition prints nothing by default and the lock_timeout warning with the strict preset', async () => {
-    const repo = new Repo().commit(T0, { 'db/migrations/001.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n' });
-    repo.git(T0, 'tag', 'base');
-    repo.commit(T0 + 100 * DAY, { 'db/migrations/002.sql': 'ALTER TABLE users ADD COLUMN nickname varchar(50);\n' });
+    const repo = dated().commitAt(T0, { 'db/migrations/001.sql': 'CREATE TABLE users (id bigint PRIMARY KEY);\n' });
+    repo.gitAt(T0, 'tag', 'base');
+    repo.commitAt(T0 + 100 * DAY, { 'db/migrations/002.sql': 'ALTER TABLE users ADD COLUMN nickname varchar(50);\n' });
     const plain = await checkJson(repo.root, ['--base', 'base']);
     expect(plain.json.findings).toEqual([]);
     repo.write({ 'rollsafe.config.json': JSON.stringify({ preset: 'strict' }) });

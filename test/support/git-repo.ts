@@ -15,10 +15,21 @@ export class TestRepo {
   }
 
   git(...args: string[]): string {
+    return this.run(args, {});
+  }
+
+  /** git with the author and committer dates set to `at` (Unix seconds): a history of known age. */
+  gitAt(at: number, ...args: string[]): string {
+    const date = `@${at} +0000`;
+    return this.run(args, { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date });
+  }
+
+  private run(args: string[], env: Record<string, string>): string {
     return execFileSync('git', ['-c', 'user.name=rollsafe test', '-c', 'user.email=test@rollsafe.invalid', '-c', 'commit.gpgsign=false', ...args], {
       cwd: this.root,
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
   }
 
@@ -39,6 +50,14 @@ export class TestRepo {
     if (files) this.write(files);
     this.git('add', '-A');
     this.git('commit', '-q', '--allow-empty', '-m', message);
+    return this;
+  }
+
+  /** A commit dated `at` (Unix seconds). */
+  commitAt(at: number, files?: Files): this {
+    if (files) this.write(files);
+    this.gitAt(at, 'add', '-A');
+    this.gitAt(at, 'commit', '-q', '--allow-empty', '-m', `at ${at}`);
     return this;
   }
 
