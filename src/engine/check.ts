@@ -141,7 +141,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     for (const [name, map] of scanned.suppressions) codeSuppressions.set(name, map);
   }
 
-  const changedFiles = await changedSince(options.root, base.ref, Boolean(options.files?.length));
+  // Which files the change touched costs git processes: asked only when something depends on it — the live code
+  // (unknown-column-reference reports only what the change touched) or a diagnostic shown only if its file was.
+  const hiding = !options.verbose && diagnostics.some((d) => !aboutTouched(d, new Set(), newPaths));
+  const changedFiles = needsCode || hiding ? await changedSince(options.root, base.ref, Boolean(options.files?.length)) : null;
   options.progress?.('rules', `checking ${newPaths.size} new migration${newPaths.size === 1 ? '' : 's'}`);
   const findings = await runYielding(evaluateSteps(prepared, {
     rules,
